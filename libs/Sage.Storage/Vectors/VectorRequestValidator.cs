@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Sage.Storage.Vectors;
+
+/// <summary>
+/// The request rules every vector backend enforces the same way, so a bad request fails identically (same
+/// <see cref="StorageException.Field"/>) whichever backend is behind the service. Every check runs before anything is written.
+/// </summary>
+public static partial class VectorRequestValidator
+{
+    /// <summary>The largest top_k a query may ask for.</summary>
+    public const int MaxTopK = 1000;
+
+    /// <summary>The largest page a scroll may ask for.</summary>
+    public const int MaxScrollLimit = 10_000;
+
+    /// <summary>The largest vector dimension a collection may have (Qdrant's limit).</summary>
+    public const int MaxDimension = 65_536;
+
+    /// <summary>The default largest number of points in one upsert.</summary>
+    public const int DefaultMaxBatchSize = 10_000;
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex CollectionNamePattern();
+
+    /// <summary>Collection names are 1–64 of <c>[A-Za-z0-9_-]</c>.</summary>
+    public static void ValidateCollectionName(string? name, string field = "collection")
+    {
+        if (name is null || !CollectionNamePattern().IsMatch(name))
+        {
+            throw StorageException.Invalid(field, $"Collection name '{name}' is invalid: use 1 to 64 letters, digits, '_' or '-'.");
+        }
+    }
+
+    /// <summary>Dimension within 1..65536.</summary>
+    public static void ValidateSpec(CollectionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Dimension is < 1 or > MaxDimension)
+        {
+            throw StorageException.Invalid("dimension", $"Dimension must be between 1 and {MaxDimension}; got {spec.Dimension}.");
+        }
+        if (!Enum.IsDefined(spec.Distance))
+        {
+            throw StorageException.Invalid("distance", $"Unknown distance '{spec.Distance}'; use cosine, dot or euclid.");
+        }
+    }
+
+    /// <summary>
+    /// A whole upsert batch: size (TooLarge over <paramref name="maxBatchSize"/>), ids present and unique, vectors of the
+    /// collection's dimension with finite components, metadata a JSON object when given. Fields are <c>vectors[i].…</c>.
+    /// </summary>
+    public static void ValidatePoints(IReadOnlyList<VectorPoint> points, int dimension, int maxBatchSize = DefaultMaxBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Count == 0)
+        {
+            throw StorageException.Invalid("vectors", "The batch is empty; send at least one point.");
+        }
+        if (points.Count > maxBatchSize)
+        {
+            throw new StorageException(StorageError.TooLarge, $"The batch has {points.Count} points; the limit is {maxBatchSize}. Split it into smaller batches.", "vectors");
+        }
+        var seen = new HashSet<string>(points.Count, StringComparer.Ordinal);
+        for (var i = 0; i < points.Count; i++)
+        {
+            var point = points[i] ?? throw StorageException.Invalid($"vectors[{i}]", "A point is null.");
+            ValidateId(point.Id, $"vectors[{i}].id");
+            if (!seen.Add(point.Id))
+            {
+                throw StorageException.Invalid($"vectors[{i}].id", $"Id '{point.Id}' appears more than once in the batch.");
+            }
+            ValidateVector(point.Vector.Span, dimension, $"vectors[{i}].vector");
+            ValidateMetadata(point.Metadata, $"vectors[{i}].metadata");
+        }
+    }
+
+    /// <summary>A point id: a non-empty string of at most 256 characters.</summary>
+    public static void ValidateId(string? id, string field)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > 256)
+        {
+            throw StorageException.Invalid(field, "A point id must be a non-empty string of at most 256 characters.");
+        }
+    }
+
+    /// <summary>A vector of exactly <paramref name="dimension"/> finite components.</summary>
+    public static void ValidateVector(ReadOnlySpan<float> vector, int dimension, string field)
+    {
+        if (vector.IsEmpty)
+        {
+            throw StorageException.Invalid(field, $"The vector is empty; the collection expects {dimension} dimensions.");
+        }
+        if (vector.Length != dimension)
+        {
+            throw StorageException.Invalid(field, $"The vector has {vector.Length} dimensions; the collection expects {dimension}.");
+        }
+        for (var j = 0; j < vector.Length; j++)
+        {
+            if (!float.IsFinite(vector[j]))
+            {
+                throw StorageException.Invalid(field, $"Component {j} is {vector[j]}; every component must be a finite number.");
+            }
+        }
+    }
+
+    /// <summary>Metadata is absent, JSON null, or a JSON object.</summary>
+    public static void ValidateMetadata(JsonElement? metadata, string field)
+    {
+        if (metadata is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) } value)
+        {
+            throw StorageException.Invalid(field, $"Metadata must be a JSON object; got {value.ValueKind.ToString().ToLowerInvariant()}.");
+        }
+    }
+
+    /// <summary>A query: vector of the right dimension, top_k within 1..1000, a finite score_threshold.</summary>
+    public static void ValidateQuery(VectorQuery query, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.TopK is < 1 or > MaxTopK)
+        {
+            throw StorageException.Invalid("top_k", $"top_k must be between 1 and {MaxTopK}; got {query.TopK}.");
+        }
+        ValidateVector(query.Vector.Span, dimension, "vector");
+        if (query.ScoreThreshold is { } threshold && !float.IsFinite(threshold))
+        {
+            throw StorageException.Invalid("score_threshold", "score_threshold must be a finite number.");
+        }
+    }
+
+    /// <summary>A scroll page size within 1..10000.</summary>
+    public static void ValidateScroll(ScrollRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Limit is < 1 or > MaxScrollLimit)
+        {
+            throw StorageException.Invalid("limit", $"limit must be between 1 and {MaxScrollLimit}; got {request.Limit}.");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Sage.ServiceDefaults.Health;
+
+namespace Sage.ServiceDefaults.Http;
+
+/// <summary>With an API key configured, refuses every request without it (401 problem), except the health probes.</summary>
+internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiKeyOptions> options, IProblemDetailsService problems)
+{
+    public const string HeaderName = "X-Api-Key";
+
+    // Hash once so the comparison below takes the same time whatever the length of the presented key.
+    private readonly byte[]? _expectedHash = string.IsNullOrEmpty(options.Value.ApiKey)
+        ? null
+        : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.ApiKey));
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (_expectedHash is null || IsProbe(context.Request.Path) || Presents(context.Request, _expectedHash))
+        {
+            await next(context);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "An API key is required.",
+                Detail = $"Send the key in the {HeaderName} header or as 'Authorization: Bearer <key>'.",
+            },
+        });
+    }
+
+    private static bool IsProbe(PathString path) =>
+        path.Equals(HealthEndpoints.HealthPath, StringComparison.OrdinalIgnoreCase)
+        || path.Equals(HealthEndpoints.AlivePath, StringComparison.OrdinalIgnoreCase);
+
+    private static bool Presents(HttpRequest request, byte[] expectedHash)
+    {
+        string? presented = request.Headers[HeaderName];
+        if (string.IsNullOrEmpty(presented))
+        {
+            string? authorization = request.Headers.Authorization;
+            if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+                presented = authorization["Bearer ".Length..].Trim();
+        }
+        if (string.IsNullOrEmpty(presented))
+            return false;
+        var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        return CryptographicOperations.FixedTimeEquals(presentedHash, expectedHash);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Sage.ServiceDefaults.Http;
+
+/// <summary>
+/// The HTTP conventions of every SageAspire service: snake_case JSON, RFC 9457 problem details for every error,
+/// request body limits, the optional API key and the OpenAPI document.
+/// </summary>
+public static class HttpConventions
+{
+    /// <summary>Applies SageAspire's wire JSON settings to <paramref name="options"/>.</summary>
+    public static JsonSerializerOptions ApplySageJson(this JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        // A misspelt field ("topk") is a 400 naming it, not a silently ignored default.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        return options;
+    }
+
+    /// <summary>Registers the conventions; the middleware is added at the front of the pipeline by a startup filter.</summary>
+    public static TBuilder AddHttpConventions<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<HttpLimitsOptions>()
+            .BindConfiguration(HttpLimitsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ApiKeyOptions>()
+            .BindConfiguration(ApiKeyOptions.SectionName)
+            .ValidateOnStart();
+
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ApplySageJson());
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsEnricher.Enrich);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>();
+        builder.Services.AddTransient<IStartupFilter, HttpConventionsStartupFilter>();
+        return builder;
+    }
+
+    private sealed class KestrelLimitsSetup(IOptions<HttpLimitsOptions> limits) : IConfigureOptions<KestrelServerOptions>
+    {
+        public void Configure(KestrelServerOptions options) =>
+            options.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+    }
+
+    // Runs before the service's own middleware, so every error anywhere becomes a problem response.
+    private sealed class HttpConventionsStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+            app.UseMiddleware<ApiKeyMiddleware>();
+            next(app);
+        };
+    }
+}

@@ -1,0 +1,215 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Sage.Client.Kv;
+using Sage.ServiceDefaults.Http;
+using Sage.Storage;
+using Sage.Storage.Kv;
+
+namespace Sage.Kv.Apis;
+
+/// <summary>The KV routes: SAGE's seed routes plus what users of Dapr state and Consul KV expect.</summary>
+public static class KvApi
+{
+    public static IEndpointRouteBuilder MapKvApi(this IEndpointRouteBuilder app)
+    {
+        var kv = app.MapGroup("/kv").WithTags("KV");
+        kv.MapPost("", SetAsync).WithSummary("Set a key to any JSON value, with an optional ttl in seconds.");
+        kv.MapGet("", ListAsync).WithSummary("List keys matching a Redis glob pattern, a page at a time.");
+        kv.MapDelete("", DeleteByPatternAsync).WithSummary("Delete every key matching a pattern.");
+        kv.MapGet("/{key}", GetAsync).WithSummary("Get a value with its ETag and remaining ttl.");
+        kv.MapPut("/{key}", PutAsync).WithSummary("Set a value; If-Match / If-None-Match: * make it conditional.");
+        kv.MapDelete("/{key}", DeleteAsync).WithSummary("Delete a key; If-Match makes it conditional.");
+        kv.MapPost("/batch-get", BatchGetAsync).WithSummary("Get many keys in one round trip.");
+        kv.MapPost("/batch", BatchSetAsync).WithSummary("Set many keys, all or none.");
+        return app;
+    }
+
+    public static async Task<Ok<KvWriteResponse>> SetAsync(KvSetRequest request, IKvStore store, IOptions<KvOptions> options, HttpContext http, CancellationToken cancellationToken)
+    {
+        var errors = new RequestValidation();
+        CheckKey(errors, request.Key, "key");
+        var ttl = CheckTtl(errors, request.Ttl, "ttl");
+        CheckValue(errors, request.Value, "value", options.Value);
+        errors.ThrowIfInvalid();
+
+        var result = await store.SetAsync(request.Key, request.Value, new KvSetOptions { TimeToLive = ttl }, cancellationToken);
+        return Written(http, request.Key, result.ETag!);
+    }
+
+    public static async Task<Results<Ok<KvWriteResponse>, ProblemHttpResult>> PutAsync(
+        string key, KvPutRequest request, IKvStore store, IOptions<KvOptions> options, HttpContext http, CancellationToken cancellationToken)
+    {
+        var errors = new RequestValidation();
+        CheckKey(errors, key, "key");
+        var ttl = CheckTtl(errors, request.Ttl, "ttl");
+        CheckValue(errors, request.Value, "value", options.Value);
+        errors.ThrowIfInvalid();
+
+        var headers = http.Request.GetTypedHeaders();
+        var setOptions = new KvSetOptions
+        {
+            TimeToLive = ttl,
+            IfMatch = IfMatchOf(headers.IfMatch),
+            OnlyIfAbsent = headers.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any)),
+        };
+        var result = await store.SetAsync(key, request.Value, setOptions, cancellationToken);
+        if (!result.Applied)
+            return PreconditionFailed(key, setOptions.OnlyIfAbsent ? "the key already exists (If-None-Match: *)" : "its ETag does not match If-Match");
+        return Written(http, key, result.ETag!);
+    }
+
+    public static async Task<Results<Ok<KvEntryResponse>, ProblemHttpResult>> GetAsync(string key, IKvStore store, HttpContext http, CancellationToken cancellationToken)
+    {
+        var errors = new RequestValidation();
+        CheckKey(errors, key, "key");
+        errors.ThrowIfInvalid();
+
+        var entry = await store.GetAsync(key, cancellationToken);
+        if (entry is null)
+            return KeyNotFound(key);
+        http.Response.Headers.ETag = Quote(entry.ETag);
+        return TypedResults.Ok(ToResponse(entry));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string key, IKvStore store, HttpContext http, CancellationToken cancellationToken)
+    {
+        var errors = new RequestValidation();
+        CheckKey(errors, key, "key");
+        errors.ThrowIfInvalid();
+
+        var outcome = await store.DeleteAsync(key, IfMatchOf(http.Request.GetTypedHeaders().IfMatch), cancellationToken);
+        return outcome switch
+        {
+            KvDeleteOutcome.Deleted => TypedResults.NoContent(),
+            KvDeleteOutcome.NotFound => KeyNotFound(key),
+            _ => PreconditionFailed(key, "its ETag does not match If-Match"),
+        };
+    }
+
+    public static async Task<Ok<KvListResponse>> ListAsync(IKvStore store, IOptions<KvOptions> options, CancellationToken cancellationToken,
+        string? pattern = null, string? cursor = null, int? limit = null)
+    {
+        var max = options.Value.MaxListLimit;
+        var errors = new RequestValidation();
+        errors.Require(limit is null || (limit >= 1 && limit <= max), "limit", $"limit must be between 1 and {max}.");
+        errors.Require(pattern is null || KeyRules.Check(pattern) is null, "pattern", $"pattern {KeyRules.Check(pattern)}");
+        errors.ThrowIfInvalid();
+
+        var page = await store.ScanAsync(pattern ?? "*", cursor, limit ?? Math.Min(100, max), cancellationToken);
+        return TypedResults.Ok(new KvListResponse(page.Keys, page.NextCursor));
+    }
+
+    public static async Task<Ok<KvDeleteByPatternResponse>> DeleteByPatternAsync(IKvStore store, CancellationToken cancellationToken, string? pattern = null)
+    {
+        var errors = new RequestValidation();
+        // No pattern is more likely a mistake than a wish to wipe everything; '*' says that explicitly.
+        errors.Require(!string.IsNullOrEmpty(pattern), "pattern", "pattern is required; use pattern=* to delete every key.");
+        errors.Require(string.IsNullOrEmpty(pattern) || KeyRules.Check(pattern) is null, "pattern", $"pattern {KeyRules.Check(pattern)}");
+        errors.ThrowIfInvalid();
+
+        var deleted = await store.DeleteByPatternAsync(pattern!, cancellationToken);
+        return TypedResults.Ok(new KvDeleteByPatternResponse(pattern!, deleted));
+    }
+
+    public static async Task<Ok<KvBatchGetResponse>> BatchGetAsync(KvBatchGetRequest request, IKvStore store, IOptions<KvOptions> options, CancellationToken cancellationToken)
+    {
+        var keys = request.Keys ?? [];
+        CheckBatchSize(keys.Count, "keys", options.Value);
+        var errors = new RequestValidation();
+        for (var i = 0; i < keys.Count; i++)
+            CheckKey(errors, keys[i], $"keys[{i}]");
+        errors.ThrowIfInvalid();
+
+        var entries = await store.GetManyAsync(keys, cancellationToken);
+        var found = new List<KvEntryResponse>(entries.Count);
+        var missing = new List<string>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i] is { } entry)
+                found.Add(ToResponse(entry) with { Etag = entry.ETag });
+            else
+                missing.Add(keys[i]);
+        }
+        return TypedResults.Ok(new KvBatchGetResponse(found, missing));
+    }
+
+    public static async Task<Ok<KvBatchSetResponse>> BatchSetAsync(KvBatchSetRequest request, IKvStore store, IOptions<KvOptions> options, CancellationToken cancellationToken)
+    {
+        var items = request.Items ?? [];
+        CheckBatchSize(items.Count, "items", options.Value);
+        var errors = new RequestValidation();
+        var writes = new KvWrite[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            CheckKey(errors, item.Key, $"items[{i}].key");
+            var ttl = CheckTtl(errors, item.Ttl, $"items[{i}].ttl");
+            CheckValue(errors, item.Value, $"items[{i}].value", options.Value);
+            writes[i] = new KvWrite(item.Key, item.Value, ttl);
+        }
+        errors.ThrowIfInvalid();
+
+        var etags = await store.SetManyAsync(writes, cancellationToken);
+        return TypedResults.Ok(new KvBatchSetResponse(items.Select((item, i) => new KvWriteResponse(item.Key, etags[i])).ToArray()));
+    }
+
+    private static KvEntryResponse ToResponse(KvEntry entry) =>
+        new(entry.Key, entry.Value, entry.TimeToLive is { } ttl ? (long)Math.Ceiling(ttl.TotalSeconds) : null);
+
+    private static Ok<KvWriteResponse> Written(HttpContext http, string key, string etag)
+    {
+        http.Response.Headers.ETag = Quote(etag);
+        return TypedResults.Ok(new KvWriteResponse(key, etag));
+    }
+
+    private static void CheckKey(RequestValidation errors, string? key, string field)
+    {
+        if (KeyRules.Check(key) is { } problem)
+            errors.Add(field, $"{field} {problem}");
+    }
+
+    private static TimeSpan? CheckTtl(RequestValidation errors, long? ttl, string field)
+    {
+        if (ttl is null)
+            return null;
+        // Redis rejects expiries past this; refuse them up front on every backend alike.
+        const long maxSeconds = long.MaxValue / 1000 / TimeSpan.TicksPerMillisecond;
+        errors.Require(ttl > 0, field, $"{field} must be a positive number of seconds.");
+        errors.Require(ttl <= maxSeconds, field, $"{field} must be at most {maxSeconds} seconds.");
+        return ttl > 0 && ttl <= maxSeconds ? TimeSpan.FromSeconds(ttl.Value) : null;
+    }
+
+    private static void CheckValue(RequestValidation errors, JsonElement value, string field, KvOptions options)
+    {
+        if (value.ValueKind == JsonValueKind.Undefined)
+        {
+            errors.Add(field, $"{field} is required (any JSON value).");
+            return;
+        }
+        var size = KvValue.Encode(value).Length;
+        if (size > options.MaxValueBytes)
+            throw new StorageException(StorageError.TooLarge, $"{field} is {size} bytes; the limit is {options.MaxValueBytes} (Sage:Kv:MaxValueBytes).", field);
+    }
+
+    private static void CheckBatchSize(int count, string field, KvOptions options)
+    {
+        if (count == 0)
+            throw RequestValidationException.For(field, $"{field} must hold at least one entry.");
+        if (count > options.MaxBatchItems)
+            throw new StorageException(StorageError.TooLarge, $"{field} holds {count} entries; the limit is {options.MaxBatchItems} (Sage:Kv:MaxBatchItems).", field);
+    }
+
+    private static string? IfMatchOf(IList<EntityTagHeaderValue> ifMatch) =>
+        ifMatch.Count == 0 ? null : ifMatch[0].Equals(EntityTagHeaderValue.Any) ? "*" : ifMatch[0].Tag.Value!.Trim('"');
+
+    private static string Quote(string etag) => $"\"{etag}\"";
+
+    private static ProblemHttpResult KeyNotFound(string key) =>
+        TypedResults.Problem(title: "Key not found.", detail: $"No value is stored under '{key}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static ProblemHttpResult PreconditionFailed(string key, string reason) =>
+        TypedResults.Problem(title: "The precondition did not hold; nothing was changed.", detail: $"'{key}' was not changed: {reason}.",
+            statusCode: StatusCodes.Status412PreconditionFailed);
+}

@@ -1,0 +1,15 @@
+using Sage.Vdb.Apis;
+using Sage.Vdb.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddVectorStore();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapVectorsApi();
+app.MapCollectionsApi();
+
+app.Run();

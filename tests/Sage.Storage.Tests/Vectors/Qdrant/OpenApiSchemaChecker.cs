@@ -32,7 +32,7 @@ internal static class OpenApiSchemaChecker
 
         if (schema.AnyOf is { Count: > 0 } anyOf)
         {
-            var branchErrors = anyOf.Select(branch => Check(branch, value, at)).ToList();
+            var branchErrors = anyOf.Select(branch => Branch(branch, value, at)).ToList();
             if (branchErrors.All(e => e.Count > 0))
             {
                 errors.Add($"{at}: matches none of {anyOf.Count} anyOf branches; closest: {string.Join("; ", branchErrors.OrderBy(e => e.Count).First())}");
@@ -41,7 +41,7 @@ internal static class OpenApiSchemaChecker
 
         if (schema.OneOf is { Count: > 0 } oneOf)
         {
-            var passing = oneOf.Count(branch => Check(branch, value, at).Count == 0);
+            var passing = oneOf.Count(branch => Branch(branch, value, at).Count == 0);
             if (passing != 1)
             {
                 errors.Add($"{at}: matches {passing} of the oneOf branches, must match exactly 1");
@@ -89,6 +89,21 @@ internal static class OpenApiSchemaChecker
                 break;
         }
     }
+
+    /// <summary>
+    /// One branch of anyOf/oneOf. Microsoft.OpenApi reads OpenAPI 3.0's bare <c>{"nullable": true}</c> branch as an empty
+    /// schema that would accept anything; in Qdrant's document every such branch means "or null", so it accepts only null.
+    /// </summary>
+    private static List<string> Branch(IOpenApiSchema branch, JsonElement value, string at) =>
+        IsBareNullable(branch)
+            ? value.ValueKind == JsonValueKind.Null ? [] : [$"{at}: only null is allowed here, got {value.ValueKind}"]
+            : Check(branch, value, at);
+
+    private static bool IsBareNullable(IOpenApiSchema schema) =>
+        schema is not OpenApiSchemaReference && schema.Type is null
+        && schema.AnyOf is not { Count: > 0 } && schema.OneOf is not { Count: > 0 } && schema.AllOf is not { Count: > 0 }
+        && schema.Enum is not { Count: > 0 } && schema.Properties is not { Count: > 0 } && schema.Items is null
+        && schema.AdditionalProperties is null;
 
     private static bool KindMatches(JsonSchemaType type, JsonElement value) => value.ValueKind switch
     {
@@ -229,7 +244,7 @@ internal static class OpenApiSchemaChecker
             }
             else if (!schema.AdditionalPropertiesAllowed || properties is { Count: > 0 })
             {
-                errors.Add($"{where}: unknown property");
+                errors.Add($"{at}: unknown property '{property.Name}'");
             }
         }
     }

@@ -8,7 +8,7 @@ namespace Sage.Storage.Tests.Vectors.Qdrant;
 /// A Qdrant store built through <c>AddQdrantVectorStore</c>, over a stand-in server. After every call it fails the
 /// test if any request broke Qdrant's API document; disposing it stops the server.
 /// </summary>
-internal sealed class QdrantTestStore(FakeQdrantServer server, ServiceProvider services) : IVectorStore, IAsyncDisposable
+internal sealed class QdrantTestStore(FakeQdrantServer server, ServiceProvider services, bool ownsServer = true) : IVectorStore, IAsyncDisposable
 {
     private readonly IVectorStore _inner = services.GetRequiredService<IVectorStore>();
 
@@ -21,6 +21,9 @@ internal sealed class QdrantTestStore(FakeQdrantServer server, ServiceProvider s
         var server = await FakeQdrantServer.StartAsync(apiKey);
         return new QdrantTestStore(server, Services(server.Endpoint, apiKey, configure));
     }
+
+    /// <summary>A store over a server shared by a test class; disposing it leaves the server running.</summary>
+    public static QdrantTestStore Over(FakeQdrantServer server) => new(server, Services(server.Endpoint, server.ApiKey), ownsServer: false);
 
     public static ServiceProvider Services(Uri endpoint, string? apiKey, Action<QdrantOptions>? configure = null)
     {
@@ -38,7 +41,11 @@ internal sealed class QdrantTestStore(FakeQdrantServer server, ServiceProvider s
     public async ValueTask DisposeAsync()
     {
         await services.DisposeAsync();
-        await Server.DisposeAsync();
+        if (ownsServer)
+        {
+            await Server.DisposeAsync();
+        }
+
         Server.AssertNoViolations();
     }
 

@@ -52,9 +52,11 @@ public sealed partial class PrometheusMetricsTests
 
         var scrapes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetStringAsync("/metrics", TestContext.Current.CancellationToken)));
 
+        // Not asserting on the http metrics here: a parallel test's host disposing its meter of the same name
+        // retires the shared stream in every provider of the process, until this host records again.
         foreach (var text in scrapes)
         {
-            Assert.Contains("http_server_request_duration_seconds_count", text, StringComparison.Ordinal);
+            Assert.Contains("# TYPE dotnet_gc_collections_total counter", text, StringComparison.Ordinal);
             AssertParses(text);
         }
     }

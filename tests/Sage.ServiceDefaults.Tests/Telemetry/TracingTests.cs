@@ -70,21 +70,6 @@ public sealed class TracingTests
     }
 
     [Fact]
-    public async Task Sampler_setting_in_configuration_is_honoured_by_the_sdk()
-    {
-        var spans = new SpanCollector();
-        var builder = TestApps.CreateBuilder(new Dictionary<string, string?> { ["OTEL_TRACES_SAMPLER"] = "always_off" });
-        builder.Services.Configure<SageTelemetryOptions>(o => o.AddSpanCollector(spans));
-        await using var app = await TestApps.StartServiceAsync(builder, app => app.MapGet("/hello", () => "hi"));
-
-        using (var span = TestSource.StartActivity("sampled-out"))
-            Assert.False(span?.Recorded ?? false);
-        await app.GetTestClient().GetAsync("/hello", TestContext.Current.CancellationToken);
-
-        Assert.Empty(spans.Spans);
-    }
-
-    [Fact]
     public void Names_follow_the_sage_area_convention()
     {
         Assert.Equal("Sage.Kv", SageTelemetry.ActivitySourceName("Kv"));

@@ -14,19 +14,36 @@ internal sealed class TelemetryHostedService(IServiceProvider services) : IHoste
 {
     private const int FlushTimeoutMs = 5000;
 
+    // Held from start: at stop the container may already be disposed (WebApplicationFactory disposes it first).
+    private TracerProvider? _tracing;
+    private MeterProvider? _metrics;
+    private LoggerProvider? _logging;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        services.GetService<TracerProvider>();
-        services.GetService<MeterProvider>();
-        services.GetService<LoggerProvider>();
+        _tracing = services.GetService<TracerProvider>();
+        _metrics = services.GetService<MeterProvider>();
+        _logging = services.GetService<LoggerProvider>();
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        services.GetService<TracerProvider>()?.ForceFlush(FlushTimeoutMs);
-        services.GetService<MeterProvider>()?.ForceFlush(FlushTimeoutMs);
-        services.GetService<LoggerProvider>()?.ForceFlush(FlushTimeoutMs);
+        // A provider the container already disposed simply has nothing left to flush.
+        Flush(() => _tracing?.ForceFlush(FlushTimeoutMs));
+        Flush(() => _metrics?.ForceFlush(FlushTimeoutMs));
+        Flush(() => _logging?.ForceFlush(FlushTimeoutMs));
         return Task.CompletedTask;
+    }
+
+    private static void Flush(Func<bool?> flush)
+    {
+        try
+        {
+            flush();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 }

@@ -17,7 +17,7 @@ internal sealed partial class VectorCollection
         // One rank scale for the heap: higher is better, so euclid ranks by negative distance.
         var minRank = threshold is { } t ? (euclid ? -t : t) : float.NegativeInfinity;
         TopKHeap heap;
-        if (LiveCount >= parallelThreshold && Environment.ProcessorCount > 1 && SlotCount > SegmentPoints)
+        if (LiveCount >= parallelThreshold && Environment.ProcessorCount > 1)
         {
             var chunks = Math.Min(Environment.ProcessorCount * 2, (SlotCount + 1023) / 1024);
             var perChunk = (SlotCount + chunks - 1) / chunks;

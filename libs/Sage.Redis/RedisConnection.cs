@@ -101,7 +101,12 @@ public sealed partial class RedisConnection : IAsyncDisposable
             return Task.FromCanceled<RedisReply>(cancellationToken);
         }
 
-        ObjectDisposedException.ThrowIf(_disposal.IsCancellationRequested, this);
+        if (_disposal.IsCancellationRequested)
+        {
+            command.ReleaseBuffer();
+            throw new ObjectDisposedException(nameof(RedisConnection));
+        }
+
         var current = Volatile.Read(ref _current);
         var rejection = current is null
             ? new RedisConnectionException(
@@ -219,6 +224,16 @@ public sealed partial class RedisConnection : IAsyncDisposable
         }
 
         var args = new RedisConnectionEventArgs(_options.Endpoint, error);
-        ThreadPool.QueueUserWorkItem(_ => handler(this, args));
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            try
+            {
+                handler(this, args);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A faulty health-check handler must not take the process down from a thread-pool thread.
+            }
+        });
     }
 }

@@ -29,6 +29,7 @@ public static class SageServiceDefaultsExtensions
             http.AddServiceDiscovery();
         });
         builder.AddHttpConventions();
+        builder.Services.AddHostedService<Sage.ServiceDefaults.Hosting.ParentProcessWatcher>();
         return builder;
     }
 

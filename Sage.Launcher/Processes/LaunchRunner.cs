@@ -1,0 +1,147 @@
+using Sage.Launcher.Model;
+using Sage.Launcher.Output;
+
+namespace Sage.Launcher.Processes;
+
+/// <summary>
+/// Runs a <see cref="LaunchPlan"/>: checks everything first, starts the services in dependency order waiting for each
+/// to be healthy, supervises them, and stops them in reverse order whatever happens.
+/// </summary>
+internal sealed class LaunchRunner(LaunchPlan plan, ConsoleReporter reporter, ServiceLog log, HealthProbe probe)
+{
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    private readonly Dictionary<string, ChildProcess> _running = [];
+    private readonly Dictionary<string, string> _assemblies = [];
+    private ManagedRedis? _redis;
+
+    /// <summary>Returns 0 after a requested stop, 1 when a service failed; throws <see cref="LaunchException"/> for start-up errors.</summary>
+    public async Task<int> RunAsync(CancellationToken stopping)
+    {
+        // Every check before the first process starts, so a failure leaves nothing half-started.
+        foreach (var service in plan.Services)
+            _assemblies[service.Name] = ServiceBinaries.Locate(service.Project);
+        if (plan.Redis is { IsManaged: true })
+            ManagedRedis.FindExecutable();
+        PortAvailability.EnsureFree(plan);
+
+        try
+        {
+            if (plan.Redis is { IsManaged: true } redis)
+            {
+                _redis = await ManagedRedis.StartAsync(redis, log, stopping);
+                reporter.Info($"started redis (pid {_redis.Process.Id}) on localhost:{redis.Port} for KV; data in {redis.ManagedDataDirectory}");
+            }
+
+            var health = new Dictionary<string, string>();
+            foreach (var service in plan.Services)
+                health[service.Name] = await StartServiceAsync(service, stopping);
+            reporter.Services(plan, health);
+            reporter.Info("all services are up; press Ctrl+C to stop them.");
+            return await SuperviseAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return 0;
+        }
+        finally
+        {
+            await StopAllAsync();
+        }
+    }
+
+    private async Task<string> StartServiceAsync(ServiceSpec service, CancellationToken stopping)
+    {
+        var assembly = _assemblies[service.Name];
+        var environment = ServiceEnvironment.Build(plan, service, Environment.ProcessId);
+        var child = ChildProcess.Start(service.Name, DotnetHost.Path, [assembly], environment, Path.GetDirectoryName(assembly)!, log);
+        _running[service.Name] = child;
+        reporter.Info($"started {service.Name} (pid {child.Id}) on {service.Url}; waiting for {HealthProbe.HealthPath}");
+        return await WaitHealthyAsync(service, child, stopping);
+    }
+
+    private async Task<string> WaitHealthyAsync(ServiceSpec service, ChildProcess child, CancellationToken stopping)
+    {
+        var deadline = DateTimeOffset.UtcNow + plan.HealthTimeout;
+        var last = "not answering";
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (child.HasExited)
+            {
+                reporter.Crash(service.Name, child.ExitCode, child.RecentLines);
+                throw new LaunchException($"{service.Name} exited with code {child.ExitCode} while starting (its last lines are above).");
+            }
+            var reading = await probe.ReadAsync(service.Url, stopping);
+            if (reading.IsUp)
+                return reading.Status;
+            last = reading.Status;
+            await Task.Delay(200, stopping);
+        }
+        reporter.Crash(service.Name, null, child.RecentLines);
+        throw new LaunchException($"{service.Name} was not healthy within {plan.HealthTimeout.TotalSeconds:0} s at {service.Url}{HealthProbe.HealthPath} (last answer: {last}).");
+    }
+
+    // Waits for Ctrl+C or a death; a dead service stops everything, or with --restart comes back after a backoff.
+    private async Task<int> SuperviseAsync(CancellationToken stopping)
+    {
+        var attempts = new Dictionary<string, int>();
+        var stopped = new TaskCompletionSource();
+        await using var registration = stopping.Register(() => stopped.TrySetResult());
+        while (true)
+        {
+            var watched = _running.Values.Select(c => c.Exited).Append(stopped.Task);
+            if (_redis is not null)
+                watched = watched.Append(_redis.Process.Exited);
+            await Task.WhenAny(watched);
+            if (stopping.IsCancellationRequested)
+                return 0;
+
+            if (_redis is { Process.HasExited: true } redis)
+            {
+                reporter.Crash("redis", redis.Process.ExitCode, redis.Process.RecentLines);
+                return 1;
+            }
+            var (name, dead) = _running.First(pair => pair.Value.HasExited);
+            reporter.Crash(name, dead.ExitCode, dead.RecentLines);
+            if (!plan.Restart)
+                return 1;
+
+            // Exponential backoff (1 s, 2 s, 4 s … 30 s), reset once a run lasted longer than 30 s.
+            var attempt = DateTimeOffset.UtcNow - dead.StartedAt > TimeSpan.FromSeconds(30) ? 0 : attempts.GetValueOrDefault(name);
+            attempts[name] = attempt + 1;
+            var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt)));
+            reporter.Warning($"restarting {name} in {delay.TotalSeconds:0} s (attempt {attempt + 1})");
+            dead.Dispose();
+            _running.Remove(name);
+            await Task.Delay(delay, stopping);
+            try
+            {
+                var status = await StartServiceAsync(plan.Find(name)!, stopping);
+                reporter.Info($"{name} is back ({status})");
+            }
+            catch (LaunchException ex)
+            {
+                reporter.Warning(ex.Message);
+                _running[name].Kill();
+            }
+        }
+    }
+
+    private async Task StopAllAsync()
+    {
+        foreach (var service in plan.Services.Reverse())
+        {
+            if (!_running.Remove(service.Name, out var child))
+                continue;
+            if (!child.HasExited)
+                reporter.Info($"stopping {service.Name} (pid {child.Id})");
+            await child.StopAsync(StopGrace);
+            child.Dispose();
+        }
+        if (_redis is not null)
+        {
+            reporter.Info("stopping redis-server");
+            await _redis.DisposeAsync();
+            _redis = null;
+        }
+    }
+}

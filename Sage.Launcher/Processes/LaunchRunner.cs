@@ -92,6 +92,8 @@ internal sealed class LaunchRunner(LaunchPlan plan, ConsoleReporter reporter, Se
             if (_redis is not null)
                 watched = watched.Append(_redis.Process.Exited);
             await Task.WhenAny(watched);
+            // Ctrl+C in a terminal reaches the children too; a child that stopped for it is not a crash.
+            await Task.WhenAny(stopped.Task, Task.Delay(300, CancellationToken.None));
             if (stopping.IsCancellationRequested)
                 return 0;
 

@@ -19,10 +19,11 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
             return false;
 
         var status = StatusCodeOf(storage.Error);
-        ProblemDetails problem = storage is { Error: StorageError.Invalid, Field: { } field }
+        // Whenever a field is at fault it is listed under `errors`, whatever the status, so clients read one shape.
+        ProblemDetails problem = storage.Field is { } field
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [storage.Message] })
             {
-                Title = $"The request field '{field}' is not valid.",
+                Title = storage.Error == StorageError.Invalid ? $"The request field '{field}' is not valid." : TitleOf(storage.Error),
             }
             : new ProblemDetails { Title = TitleOf(storage.Error) };
         problem.Status = status;

@@ -1,0 +1,75 @@
+using System.Text.Json;
+
+namespace Sage.Client.Memory;
+
+/// <summary>
+/// A memory: caller-chosen (or generated) <paramref name="Key"/>, any JSON <paramref name="Data"/>, an optional vector for
+/// similarity search, JSON object metadata, an optional session, a type (default <c>conversation</c>) and an optional expiry.
+/// </summary>
+public sealed record MemoryRecord(
+    string Key,
+    JsonElement Data,
+    float[]? Vector,
+    JsonElement? Metadata,
+    string? SessionId,
+    string MemoryType,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ExpiresAt = null);
+
+/// <summary><c>POST /memory</c>: store (or replace, for an existing key) a memory. Without a key the service generates a UUID.</summary>
+public sealed record StoreMemoryRequest(
+    JsonElement Data,
+    string? Key = null,
+    float[]? Vector = null,
+    JsonElement? Metadata = null,
+    string? SessionId = null,
+    string? MemoryType = null,
+    long? Ttl = null);
+
+/// <summary><c>PATCH /memory/{key}</c>: replace the given parts; absent parts stay as they are.</summary>
+public sealed record UpdateMemoryRequest(
+    JsonElement? Data = null,
+    float[]? Vector = null,
+    JsonElement? Metadata = null,
+    long? Ttl = null);
+
+/// <summary><c>POST /memory/search</c>: nearest memories to <paramref name="Vector"/>, filtered before ranking.</summary>
+public sealed record SearchMemoriesRequest(
+    float[]? Vector,
+    int? TopK = null,
+    bool? IncludeData = null,
+    string? SessionId = null,
+    string? MemoryType = null,
+    JsonElement? Filter = null,
+    float? ScoreThreshold = null);
+
+/// <summary>One search hit; <paramref name="Data"/> only when <c>include_data</c> was asked.</summary>
+public sealed record MemoryHit(
+    string Key,
+    float Score,
+    JsonElement? Metadata,
+    string? SessionId,
+    string? MemoryType,
+    JsonElement? Data = null);
+
+/// <summary>Hits, best first.</summary>
+public sealed record SearchMemoriesResponse(IReadOnlyList<MemoryHit> Results);
+
+/// <summary><c>GET /sessions/{session_id}/memories</c>: a session's memories in time order, a page at a time.</summary>
+public sealed record SessionMemoriesResponse(string SessionId, IReadOnlyList<MemoryRecord> Memories, string? NextCursor);
+
+/// <summary><c>DELETE /sessions/{session_id}</c>: how many memories were removed.</summary>
+public sealed record DeleteSessionResponse(string SessionId, long Deleted);
+
+/// <summary>One dependency of the Memory service as it sees it now.</summary>
+/// <param name="Name"><c>kv</c> or <c>vdb</c>.</param>
+/// <param name="Location">Where it is: a URL in <c>standard</c> mode, <c>in-process</c> in <c>embedded</c> mode.</param>
+/// <param name="Status"><c>healthy</c> or <c>unhealthy</c>.</param>
+/// <param name="LatencyMs">Round trip of the probe, when it answered.</param>
+/// <param name="Backend">The dependency's own backend (<c>memory</c>, <c>redis</c>, <c>embedded</c>, <c>qdrant</c>), when known.</param>
+/// <param name="Error">Why it is unhealthy.</param>
+public sealed record DependencyStatus(string Name, string Location, string Status, double? LatencyMs = null, string? Backend = null, string? Error = null);
+
+/// <summary><c>GET /dependencies</c>.</summary>
+public sealed record DependenciesResponse(string Mode, DependencyStatus Kv, DependencyStatus Vdb);

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Sage.Memory.Memories;
+using Sage.Storage.Hosting;
+using Sage.Storage.Kv;
+using Sage.Storage.Vectors.Embedded;
+
+namespace Sage.Memory.Extensions;
+
+internal static class Extensions
+{
+    /// <summary>
+    /// Registers the memory orchestration over KV and VDB in the composition configuration asks for: <c>standard</c> (both over
+    /// HTTP, found by service discovery; a missing endpoint stops the start) or <c>embedded</c> (both engines in-process).
+    /// </summary>
+    public static IHostApplicationBuilder AddMemoryStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MemoryOptions>()
+            .BindConfiguration(MemoryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddStorageProblemDetails();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        var memory = builder.Configuration.GetSection(MemoryOptions.SectionName).Get<MemoryOptions>() ?? new MemoryOptions();
+        if (memory.IsEmbedded)
+            builder.AddEmbeddedStores();
+        else
+            builder.AddRemoteStores();
+
+        builder.Services.AddSingleton<MemoryMetrics>();
+        builder.Services.AddSingleton<MemoryCleanupQueue>();
+        builder.Services.AddSingleton<MemoryStore>();
+        builder.Services.AddHostedService<MemoryJanitor>();
+        builder.Services.AddSingleton<DependencyProbe>();
+
+        // Degraded, not Unhealthy: Memory itself keeps answering (and says what is down) while a dependency is away.
+        builder.Services.AddHealthChecks()
+            .Add(new HealthCheckRegistration("kv", sp => StoreCheck(sp, "kv"), HealthStatus.Degraded, ["ready"]))
+            .Add(new HealthCheckRegistration("vdb", sp => StoreCheck(sp, "vdb"), HealthStatus.Degraded, ["ready"]));
+        builder.Services.AddHostedService<MemoryStartupLog>();
+        return builder;
+    }
+
+    private static IHostApplicationBuilder AddEmbeddedStores(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InMemoryKvStoreOptions>()
+            .BindConfiguration(InMemoryKvStoreOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IKvStore>(sp => new InMemoryKvStore(sp.GetRequiredService<IOptions<InMemoryKvStoreOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        var persistDirectory = builder.Configuration["Sage:Vdb:PersistDirectory"];
+        builder.Services.AddEmbeddedVectorStore(o => o.PersistDirectory = string.IsNullOrWhiteSpace(persistDirectory) ? null : persistDirectory);
+        return builder;
+    }
+
+    private static StoreHealthCheck StoreCheck(IServiceProvider services, string name)
+    {
+        var probe = services.GetRequiredService<DependencyProbe>();
+        return new StoreHealthCheck(probe.BackendOf(name), async ct => (await probe.PingAsync(name, ct)));
+    }
+
+    // One line at start saying how Memory is composed, so an in-process, in-memory run is never mistaken for a durable one.
+    private sealed class MemoryStartupLog(IOptions<MemoryOptions> options, DependencyProbe probe, IConfiguration configuration, ILogger<MemoryStartupLog> logger)
+        : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var settings = options.Value;
+            if (settings.IsEmbedded)
+            {
+                var persisted = configuration["Sage:Vdb:PersistDirectory"] is { Length: > 0 } dir ? $"vectors persisted to {Path.GetFullPath(dir)}" : "vectors IN-MEMORY ONLY";
+                logger.LogInformation("Memory mode: embedded (KV in-process, data lost at exit; {Persistence}); collection '{Collection}'", persisted, settings.Collection);
+            }
+            else
+            {
+                logger.LogInformation("Memory mode: standard (KV at {Kv}, VDB at {Vdb}); collection '{Collection}'",
+                    probe.LocationOf("kv"), probe.LocationOf("vdb"), settings.Collection);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

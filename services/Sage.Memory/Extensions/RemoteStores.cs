@@ -1,0 +1,26 @@
+using Sage.Client.Kv;
+using Sage.Client.Vdb;
+using Sage.Memory.Remote;
+using Sage.ServiceDefaults.Discovery;
+using Sage.Storage.Kv;
+using Sage.Storage.Vectors;
+
+namespace Sage.Memory.Extensions;
+
+internal static class RemoteStores
+{
+    /// <summary>The service-discovery addresses of the two dependencies (<c>services:kv:…</c>, <c>services:vdb:…</c>).</summary>
+    public static readonly Uri KvAddress = new("https+http://kv"), VdbAddress = new("https+http://vdb");
+
+    /// <summary>KV and VDB over HTTP through the typed clients; the start fails, naming the setting, when either has no endpoint.</summary>
+    public static IHostApplicationBuilder AddRemoteStores(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRequiredServiceEndpoint("kv");
+        builder.Services.AddRequiredServiceEndpoint("vdb");
+        builder.Services.AddHttpClient<KvClient>(http => http.BaseAddress = KvAddress);
+        builder.Services.AddHttpClient<VdbClient>(http => http.BaseAddress = VdbAddress);
+        builder.Services.AddSingleton<IKvStore>(sp => new RemoteKvStore(sp.GetRequiredService<KvClient>()));
+        builder.Services.AddSingleton<IVectorStore>(sp => new RemoteVectorStore(sp.GetRequiredService<VdbClient>()));
+        return builder;
+    }
+}

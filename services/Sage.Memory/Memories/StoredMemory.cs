@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Sage.Client.Memory;
+
+namespace Sage.Memory.Memories;
+
+/// <summary>A memory as kept in KV under <c>mem:{key}</c>: everything but the vector, which lives only in VDB.</summary>
+public sealed record StoredMemory(
+    string Key,
+    JsonElement Data,
+    JsonElement? Metadata,
+    string? SessionId,
+    string MemoryType,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ExpiresAt,
+    bool HasVector)
+{
+    /// <summary>True once <see cref="ExpiresAt"/> has passed; such a memory is never shown, whatever KV still holds.</summary>
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expires && expires <= now;
+
+    /// <summary>The lifetime left for KV's own TTL; null for none.</summary>
+    public TimeSpan? TimeToLiveAt(DateTimeOffset now) => ExpiresAt is { } expires ? expires - now : null;
+
+    /// <summary>The wire record, with the vector when the caller has it.</summary>
+    public MemoryRecord ToRecord(float[]? vector = null) =>
+        new(Key, Data, vector, Metadata, SessionId, MemoryType, CreatedAt, UpdatedAt, ExpiresAt);
+}

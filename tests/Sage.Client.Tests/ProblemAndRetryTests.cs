@@ -106,13 +106,4 @@ public sealed class ProblemAndRetryTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new MemoryClient(Over(handler)).GetDependenciesAsync(cancel.Token));
         Assert.True(cancel.IsCancellationRequested);
     }
-
-    private sealed class HangingHandler : HttpMessageHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            throw new InvalidOperationException("unreachable");
-        }
-    }
 }

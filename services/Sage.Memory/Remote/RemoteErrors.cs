@@ -29,6 +29,8 @@ internal static class RemoteErrors
         // HttpClient.Timeout, not the caller: the service is too slow to count as up.
         OperationCanceledException e when !cancellationToken.IsCancellationRequested =>
             StorageException.Unavailable($"The {service} service at {Where(http)} did not answer in time.", e),
+        // Something answered, but not with what the API promises (a proxy page, another service): unusable as it stands.
+        System.Text.Json.JsonException e => StorageException.Unavailable($"The {service} service at {Where(http)} answered with a body that is not the expected JSON: {e.Message}", e),
         // A name a URL cannot carry as a path segment (empty, "." or "..").
         ArgumentException { ParamName: { } name } e => new StorageException(StorageError.Invalid, e.Message, FieldOf(name), e),
         _ => null,

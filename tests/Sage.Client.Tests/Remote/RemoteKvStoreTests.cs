@@ -8,7 +8,7 @@ namespace Sage.Client.Tests.Remote;
 public sealed class RemoteKvStoreTests(RemoteKvStoreTests.Host host) : KvStoreContract, IClassFixture<RemoteKvStoreTests.Host>
 {
     // Whole seconds are all the wire carries (KvSetRequest.ttl), so a 300 ms lifetime cannot be expressed: it becomes 1 s.
-    private const string SubSecondTtl = "The KV API carries ttl in whole seconds; a 300 ms lifetime becomes 1 s through HTTP (see RemoteKvStore_rounds_sub_second_ttl_up_to_a_second).";
+    private const string SubSecondTtl = "The KV API carries ttl in whole seconds; a 300 ms lifetime becomes 1 s through HTTP (see RemoteErrorMappingTests.Sub_second_ttls_are_sent_rounded_up_to_a_second).";
 
     protected override async ValueTask<IKvStore> CreateStoreAsync()
     {

@@ -77,8 +77,8 @@ public static class VectorsApi
         if (request.Vector is null && request.Metadata is null)
             throw RequestValidationException.For("vector", "Send a vector, metadata, or both.");
         var name = CollectionOf(http, defaults);
-        // Explicit: a null float[] would otherwise convert to an empty, non-null vector.
-        ReadOnlyMemory<float>? vector = request.Vector is { } given ? new ReadOnlyMemory<float>(given) : null;
+        // Not `? … : null`: C# would turn that null into an empty ReadOnlyMemory through the float[] conversion.
+        var vector = request.Vector is { } given ? new ReadOnlyMemory<float>(given) : default(ReadOnlyMemory<float>?);
         var update = new PointUpdate(id, vector, request.Metadata);
         if (!await store.UpdateAsync(name, update, cancellationToken))
             return PointNotFound(id);

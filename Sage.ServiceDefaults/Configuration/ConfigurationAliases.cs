@@ -41,10 +41,18 @@ public static class ConfigurationAliases
         if (values.Count == 0)
             return builder;
 
+        // Just below the LAST environment source, the app's own: the host also adds DOTNET_/ASPNETCORE_-prefixed
+        // ones before appsettings, and landing below those would let appsettings beat the aliases.
         var sources = builder.Configuration.Sources;
-        var index = 0;
-        while (index < sources.Count && sources[index] is not EnvironmentVariablesConfigurationSource)
-            index++;
+        var index = sources.Count;
+        for (var i = sources.Count - 1; i >= 0; i--)
+        {
+            if (sources[i] is EnvironmentVariablesConfigurationSource)
+            {
+                index = i;
+                break;
+            }
+        }
         sources.Insert(index, new MemoryConfigurationSource { InitialData = values });
         return builder;
     }

@@ -29,6 +29,29 @@ public sealed class ConfigurationAliasesTests
     }
 
     [Fact]
+    public void Alias_beats_appsettings_when_the_host_adds_prefixed_environment_sources_first()
+    {
+        // WebApplicationBuilder's order: DOTNET_/ASPNETCORE_ environment, appsettings, then the app's environment.
+        var prefix = $"SAGETEST_{Guid.NewGuid():N}_";
+        Environment.SetEnvironmentVariable(prefix + "SAGE_MEMORY_MODE", "embedded");
+        try
+        {
+            var configuration = new ConfigurationManager();
+            configuration.AddEnvironmentVariables("DOTNET_");
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Sage:Memory:Mode"] = "standard" });
+            configuration.AddEnvironmentVariables(prefix);
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Configuration = configuration });
+            builder.AddSageConfigurationAliases();
+
+            Assert.Equal("embedded", builder.Configuration["Sage:Memory:Mode"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "SAGE_MEMORY_MODE", null);
+        }
+    }
+
+    [Fact]
     public void Canonical_environment_key_beats_the_alias()
     {
         var configuration = Build([], new() { ["Sage__ApiKey"] = "canonical", ["SAGE_API_KEY"] = "alias" });

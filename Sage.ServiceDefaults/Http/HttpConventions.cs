@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -42,6 +43,7 @@ public static class HttpConventions
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsEnricher.Enrich);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddSingleton<IDeveloperPageExceptionFilter, ExceptionHandlersFirstFilter>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>();
         builder.Services.AddTransient<IStartupFilter, HttpConventionsStartupFilter>();

@@ -12,11 +12,11 @@ internal static class TestApps
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?>? configuration = null, bool kestrel = false)
+    public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?>? configuration = null, bool kestrel = false, string environment = "Production")
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = Environments.Production,
+            EnvironmentName = environment,
             ApplicationName = "Sage.ServiceDefaults.Tests",
         });
         builder.Configuration.AddInMemoryCollection(configuration ?? new Dictionary<string, string?>());

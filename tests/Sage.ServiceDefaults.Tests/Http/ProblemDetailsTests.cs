@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Sage.ServiceDefaults.Http;
 
 namespace Sage.ServiceDefaults.Tests.Http;
 
@@ -16,6 +17,7 @@ public sealed class ProblemDetailsTests
     {
         app.MapPost("/widgets", (Widget widget) => TypedResults.Ok(widget));
         app.MapGet("/boom", string () => throw new InvalidOperationException("secret internal detail"));
+        app.MapGet("/invalid", string () => throw RequestValidationException.For("top_k", "top_k must be between 1 and 1000."));
     }
 
     private static async Task<(HttpResponseMessage Response, JsonElement Problem)> SendAsync(HttpClient client, HttpRequestMessage request)
@@ -88,6 +90,20 @@ public sealed class ProblemDetailsTests
         Assert.True(problem.TryGetProperty("trace_id", out _));
         Assert.DoesNotContain("secret internal detail", problem.GetRawText(), StringComparison.Ordinal);
         Assert.DoesNotContain("ProblemDetailsTests", problem.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Production")]
+    public async Task Handled_exceptions_keep_their_status_in_every_environment(string environment)
+    {
+        // In Development ASP.NET puts its exception page inside ours; it must not turn a 400 into a 500.
+        await using var app = await TestApps.StartServiceAsync(TestApps.CreateBuilder(environment: environment), MapRoutes);
+
+        var (response, problem) = await SendAsync(app.GetTestClient(), new HttpRequestMessage(HttpMethod.Get, "/invalid"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("top_k", out _));
     }
 
     [Fact]

@@ -54,7 +54,8 @@ public sealed class LauncherFailureTests
             TimeSpan.FromSeconds(15), "/dependencies shows kv up again");
         // Nothing of the refused write exists, in either store.
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"{launcher.MemoryUrl}/memory/while-down")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"{launcher.VdbUrl}/vectors/while-down")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"{launcher.VdbUrl}/collections/sage_memories/vectors/while-down")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"{launcher.VdbUrl}/collections/sage_memories/vectors/doc1")).Status);
         await SeedFlows.MemoryReadAsync(launcher.MemoryUrl);
         await Http.OkAsync(Http.PostAsync($"{launcher.MemoryUrl}/memory", new { key = "after", data = new { x = 2 }, vector = new[] { 0.3, 0.2, 0.1 } }));
 

@@ -21,7 +21,8 @@ public sealed class LauncherRedisTests
 
             await using var second = await LauncherProcess.RunAsync("--kv-backend", "redis", "--persist-dir", persist);
             await SeedFlows.MemoryReadAsync(second.MemoryUrl);
-            var vector = await Http.GetAsync($"{second.VdbUrl}/vectors/doc1");
+            // Memory keeps its vectors in its own collection (Sage:Memory:Collection, default sage_memories).
+            var vector = await Http.GetAsync($"{second.VdbUrl}/collections/sage_memories/vectors/doc1");
             Assert.Equal(HttpStatusCode.OK, vector.Status);
             await LauncherConfigTests.StopCleanlyAsync(second);
         }

@@ -52,13 +52,15 @@ public sealed class LauncherConfigTests
     }
 
     [Fact]
-    public async Task Standard_with_embedded_backends_serves_the_memory_seed_flow_and_sage_status_reports_it()
+    public async Task Standard_with_embedded_backends_serves_every_seed_flow_and_sage_status_reports_it()
     {
         await using var launcher = await LauncherProcess.RunAsync();
 
         Assert.Equal(["kv", "vdb", "memory"], OrderOfStart(launcher));
         await SeedFlows.MemoryStoreAsync(launcher.MemoryUrl);
         await SeedFlows.MemoryReadAsync(launcher.MemoryUrl);
+        await SeedFlows.KvAsync(launcher.KvUrl);
+        await SeedFlows.VdbAsync(launcher.VdbUrl);
         var dependencies = await Http.OkAsync(Http.GetAsync($"{launcher.MemoryUrl}/dependencies"));
         Assert.True(Http.IsUp(Http.DependencyStatus(dependencies, "kv")), dependencies.GetRawText());
         Assert.True(Http.IsUp(Http.DependencyStatus(dependencies, "vdb")), dependencies.GetRawText());

@@ -6,7 +6,7 @@ namespace Sage.EndToEnd.Tests;
 public sealed class LauncherRedisTests
 {
     [Fact]
-    public async Task Standard_with_managed_redis_keeps_memories_and_vectors_across_launcher_restarts()
+    public async Task Standard_with_managed_redis_serves_every_seed_flow_and_keeps_memories_and_vectors_across_restarts()
     {
         var persist = Directory.CreateTempSubdirectory("sage-e2e-").FullName;
         try
@@ -16,6 +16,8 @@ public sealed class LauncherRedisTests
                 Assert.Contains("redis", first.ChildPids.Keys);
                 await SeedFlows.MemoryStoreAsync(first.MemoryUrl);
                 await SeedFlows.MemoryReadAsync(first.MemoryUrl);
+                await SeedFlows.KvAsync(first.KvUrl);
+                await SeedFlows.VdbAsync(first.VdbUrl);
                 await LauncherConfigTests.StopCleanlyAsync(first);
             }
 

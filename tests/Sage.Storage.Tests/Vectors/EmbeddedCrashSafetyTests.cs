@@ -1,23 +1,15 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Sage.Storage.Vectors;
+using System.Reflection;
 using Sage.Storage.Vectors.Embedded;
 
 namespace Sage.Storage.Tests.Vectors;
 
 /// <summary>
-/// Every batch a writer saw acknowledged is there after the writer is killed with SIGKILL. The writer is this test
-/// executable itself, started with <see cref="WriteUntilKilled"/> as its only test and the directories in environment variables.
+/// Every batch a writer saw acknowledged is there after the writer is killed with SIGKILL. The writer is a real
+/// process (tests/Sage.Storage.CrashWriter) that appends a batch's number to a file only after its upsert returned.
 /// </summary>
 public sealed class EmbeddedCrashSafetyTests
 {
-    private const string DirectoryVariable = "SAGE_VECTOR_CRASH_DIR";
-    private const string AcksVariable = "SAGE_VECTOR_CRASH_ACKS";
-    private const int PointsPerBatch = 25;
-    private const int Dimension = 8;
-
-    public static bool IsChild => Environment.GetEnvironmentVariable(DirectoryVariable) is not null;
-
     [Fact]
     public async Task AcknowledgedBatches_SurviveKill9()
     {
@@ -32,7 +24,7 @@ public sealed class EmbeddedCrashSafetyTests
             {
                 if (child.HasExited)
                 {
-                    Assert.Fail($"the writer exited early with code {child.ExitCode}: {await child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken)}");
+                    Assert.Fail($"the writer exited early with code {child.ExitCode}: {await child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken)}{await child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}");
                 }
                 if (DateTime.UtcNow > deadline)
                 {
@@ -52,58 +44,28 @@ public sealed class EmbeddedCrashSafetyTests
         using var store = new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { PersistDirectory = storePath });
         foreach (var batch in acked)
         {
-            var points = await store.GetAsync("crash", BatchIds(batch), cancellationToken: TestContext.Current.CancellationToken);
-            Assert.Equal(PointsPerBatch, points.Count);
+            var points = await store.GetAsync(CrashBatches.Collection, CrashBatches.Ids(batch), cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(CrashBatches.PointsPerBatch, points.Count);
             Assert.All(points, p => Assert.Equal(batch, p.Metadata!.Value.GetProperty("batch").GetInt32()));
-            Assert.Equal(VectorFor(batch, 3), points[3].Vector!.Value.ToArray());
+            Assert.Equal(CrashBatches.VectorFor(batch, 3), points[3].Vector!.Value.ToArray());
         }
         // The batch in flight at the kill is all there or not at all.
-        var inFlight = await store.GetAsync("crash", BatchIds(acked.Max() + 1), cancellationToken: TestContext.Current.CancellationToken);
-        Assert.True(inFlight.Count is 0 or PointsPerBatch, $"a torn batch: {inFlight.Count} of {PointsPerBatch} points");
-    }
-
-    [Fact(Skip = "Runs only as the child process of AcknowledgedBatches_SurviveKill9", SkipUnless = nameof(IsChild))]
-    public async Task WriteUntilKilled()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        using var store = new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { PersistDirectory = Environment.GetEnvironmentVariable(DirectoryVariable) });
-        await store.CreateCollectionAsync("crash", new CollectionSpec(Dimension, Distance.Dot), ct);
-        using var acks = new StreamWriter(Environment.GetEnvironmentVariable(AcksVariable)!, append: true);
-        for (var batch = 0; batch < 100_000; batch++)
-        {
-            var points = Enumerable.Range(0, PointsPerBatch)
-                .Select(i => new VectorPoint($"b{batch}-{i}", VectorFor(batch, i), JsonDocument.Parse($$"""{"batch":{{batch}},"i":{{i}}}""").RootElement))
-                .ToList();
-            await store.UpsertAsync("crash", points, ct);
-            // Acknowledge only after the call returned: this line is the promise the parent checks.
-            await acks.WriteLineAsync(batch.ToString(System.Globalization.CultureInfo.InvariantCulture).AsMemory(), ct);
-            await acks.FlushAsync(ct);
-        }
+        var inFlight = await store.GetAsync(CrashBatches.Collection, CrashBatches.Ids(acked.Max() + 1), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(inFlight.Count is 0 or CrashBatches.PointsPerBatch, $"a torn batch: {inFlight.Count} of {CrashBatches.PointsPerBatch} points");
     }
 
     private static Process StartChild(string storePath, string acksPath)
     {
-        var assembly = typeof(EmbeddedCrashSafetyTests).Assembly.Location;
-        var appHost = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
-        var start = File.Exists(appHost)
-            ? new ProcessStartInfo(appHost)
-            : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { ArgumentList = { "exec", assembly } };
-        foreach (var argument in new[] { "-method", $"{typeof(EmbeddedCrashSafetyTests).FullName}.{nameof(WriteUntilKilled)}", "-noLogo" })
+        var writer = typeof(EmbeddedCrashSafetyTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "crash-writer").Value!;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            start.ArgumentList.Add(argument);
-        }
-        // The child is a plain run of the test executable, not another test host of the runner that started us.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
-            || k.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase) || k.StartsWith("XUNIT", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-        start.Environment[DirectoryVariable] = storePath;
-        start.Environment[AcksVariable] = acksPath;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardInput = true;
-        start.UseShellExecute = false;
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start the writer process");
+            ArgumentList = { writer, storePath, acksPath },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start the writer {writer}");
     }
 
     private static List<int> ReadAcks(string path)
@@ -117,7 +79,4 @@ public sealed class EmbeddedCrashSafetyTests
             .Select(line => int.Parse(line, System.Globalization.CultureInfo.InvariantCulture)).ToList();
     }
 
-    private static string[] BatchIds(int batch) => Enumerable.Range(0, PointsPerBatch).Select(i => $"b{batch}-{i}").ToArray();
-
-    private static float[] VectorFor(int batch, int i) => Enumerable.Range(0, Dimension).Select(j => (float)(batch + (i * 0.5) + (j * 0.25))).ToArray();
 }

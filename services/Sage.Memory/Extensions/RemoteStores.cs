@@ -17,10 +17,16 @@ internal static class RemoteStores
     {
         builder.Services.AddRequiredServiceEndpoint("kv");
         builder.Services.AddRequiredServiceEndpoint("vdb");
-        builder.Services.AddHttpClient<KvClient>(http => http.BaseAddress = KvAddress);
-        builder.Services.AddHttpClient<VdbClient>(http => http.BaseAddress = VdbAddress);
+        builder.Services.AddHttpClient<KvClient>(http => http.BaseAddress = KvAddress).AsLongLived();
+        builder.Services.AddHttpClient<VdbClient>(http => http.BaseAddress = VdbAddress).AsLongLived();
         builder.Services.AddSingleton<IKvStore>(sp => new RemoteKvStore(sp.GetRequiredService<KvClient>()));
         builder.Services.AddSingleton<IVectorStore>(sp => new RemoteVectorStore(sp.GetRequiredService<VdbClient>()));
         return builder;
     }
+
+    // The stores are singletons holding their client for the process's life, so the factory's handler rotation never
+    // happens: pooled connections recycle themselves instead, and a moved KV or VDB (new DNS answer) is picked up.
+    private static IHttpClientBuilder AsLongLived(this IHttpClientBuilder http) => http
+        .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 }

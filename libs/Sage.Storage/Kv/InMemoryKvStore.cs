@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -274,8 +275,7 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     private static bool ETagMatches(string condition, string etag) =>
         condition == "*" || string.Equals(condition.Trim('"'), etag, StringComparison.OrdinalIgnoreCase);
 
-    private static string EncodeCursor(string lastKey) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(lastKey)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string EncodeCursor(string lastKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(lastKey));
 
     private static string? DecodeCursor(string? cursor)
     {
@@ -283,9 +283,7 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
             return null;
         try
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
         }
         catch (FormatException)
         {

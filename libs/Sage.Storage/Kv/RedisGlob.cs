@@ -38,6 +38,19 @@ public static class RedisGlob
         return p == pattern.Length;
     }
 
+    /// <summary><paramref name="literal"/> with its glob characters escaped, so it matches only itself (e.g. a key prefix).</summary>
+    public static string Escape(string literal)
+    {
+        var escaped = new System.Text.StringBuilder(literal.Length + 4);
+        foreach (var c in literal)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+                escaped.Append('\\');
+            escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+
     /// <summary>True when a pattern has no special characters, i.e. names exactly one key.</summary>
     public static bool IsLiteral(ReadOnlySpan<char> pattern) => pattern.IndexOfAny("*?[\\") < 0;
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Sage.Redis;
@@ -24,7 +25,7 @@ public sealed partial class RedisKvStore
         }
 
         var (position, after) = DecodeCursor(cursor);
-        var match = EscapeGlob(_prefix) + pattern;
+        var match = RedisGlob.Escape(_prefix) + pattern;
         var keys = new List<string>(Math.Min(limit, 1024));
         for (var call = 0; call < MaxScanCallsPerPage; call++)
         {
@@ -73,7 +74,7 @@ public sealed partial class RedisKvStore
     public async ValueTask<long> DeleteByPatternAsync(string pattern, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        var match = EscapeGlob(_prefix) + pattern;
+        var match = RedisGlob.Escape(_prefix) + pattern;
         long deleted = 0;
         ulong position = 0;
         do
@@ -99,27 +100,11 @@ public sealed partial class RedisKvStore
         return deleted;
     }
 
-    private static string EscapeGlob(string literal)
-    {
-        var escaped = new StringBuilder(literal.Length + 4);
-        foreach (var c in literal)
-        {
-            if (c is '*' or '?' or '[' or ']' or '\\')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(c);
-        }
-
-        return escaped.ToString();
-    }
-
     // Cursor text: base64url of "r1:<redis cursor>:<last key returned from that batch, or empty>".
     private static string EncodeCursor(ulong position, string? after)
     {
         var text = $"{CursorVersion}:{position.ToString(CultureInfo.InvariantCulture)}:{after}";
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
     }
 
     private static (ulong Position, string? After) DecodeCursor(string? cursor)
@@ -131,9 +116,7 @@ public sealed partial class RedisKvStore
 
         try
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split(':', 3);
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':', 3);
             if (parts is [CursorVersion, var position, var after] &&
                 ulong.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             {

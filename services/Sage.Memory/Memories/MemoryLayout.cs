@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Sage.Client;
 using Sage.Storage.Kv;
@@ -42,17 +41,7 @@ public static class MemoryLayout
         memory.SessionId is { } session ? SessionEntryKey(session, memory.CreatedAt, memory.Key) : null;
 
     /// <summary>The glob matching every index entry of <paramref name="sessionId"/>, its glob characters escaped.</summary>
-    public static string SessionPattern(string sessionId)
-    {
-        var escaped = new StringBuilder(sessionId.Length + 8);
-        foreach (var c in sessionId)
-        {
-            if (c is '*' or '?' or '[' or ']' or '\\')
-                escaped.Append('\\');
-            escaped.Append(c);
-        }
-        return $"{SessionPrefix}{escaped}:*";
-    }
+    public static string SessionPattern(string sessionId) => $"{SessionPrefix}{RedisGlob.Escape(sessionId)}:*";
 
     /// <summary>Parses an index entry back into (created_at ticks, key); null for a key of another shape.</summary>
     public static SessionEntry? ParseSessionEntry(string sessionId, string entryKey)

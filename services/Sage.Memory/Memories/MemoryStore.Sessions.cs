@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -141,7 +142,7 @@ public sealed partial class MemoryStore
     }
 
     private static string EncodeCursor(SessionEntry last) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.CreatedTicks}:{last.Key}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{last.CreatedTicks}:{last.Key}"));
 
     private static (long Ticks, string Key)? ParseCursor(RequestValidation errors, string? cursor)
     {
@@ -149,8 +150,7 @@ public sealed partial class MemoryStore
             return null;
         try
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=')));
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             if (colon > 0 && long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
                 return (ticks, text[(colon + 1)..]);

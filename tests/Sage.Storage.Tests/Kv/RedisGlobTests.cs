@@ -41,4 +41,14 @@ public sealed class RedisGlobTests
     [InlineData("with\\x", false)]
     public void IsLiteral_detects_special_characters(string pattern, bool expected) =>
         Assert.Equal(expected, RedisGlob.IsLiteral(pattern));
+
+    [Theory]
+    [InlineData("plain:")]
+    [InlineData("we*ird?[x]\\")]
+    public void Escape_makes_a_literal_match_only_itself(string literal)
+    {
+        Assert.True(RedisGlob.IsMatch(RedisGlob.Escape(literal) + "*", literal + "tail"));
+        Assert.False(RedisGlob.IsMatch(RedisGlob.Escape(literal), literal + "x"));
+        Assert.False(RedisGlob.IsMatch(RedisGlob.Escape("a*"), "abc"));
+    }
 }

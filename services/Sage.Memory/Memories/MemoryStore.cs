@@ -149,13 +149,9 @@ public sealed partial class MemoryStore(
             await TryDeleteKvAsync([oldEntry]);
     }
 
-    // Read-then-upsert rather than a metadata-only update: every backend and the VDB API agree on a full upsert.
-    private async Task RewritePointMetadataAsync(StoredMemory memory, CancellationToken cancellationToken)
-    {
-        var points = await vectors.GetAsync(Collection, [memory.Key], withVector: true, withMetadata: false, cancellationToken);
-        if (points is [{ Vector: { } vector }])
-            await vectors.UpsertAsync(Collection, [new VectorPoint(memory.Key, vector, MemoryLayout.PointMetadata(memory))], cancellationToken);
-    }
+    // A metadata-only update: the vector stays as stored, in one call on every backend.
+    private Task RewritePointMetadataAsync(StoredMemory memory, CancellationToken cancellationToken) =>
+        vectors.UpdateAsync(Collection, new PointUpdate(memory.Key, Metadata: MemoryLayout.PointMetadata(memory)), cancellationToken);
 
     private async Task CompensateAsync(StoredMemory memory, StoredMemory? previous)
     {

@@ -22,5 +22,9 @@ public sealed class InMemoryKvApiTests : KvApiContract
         using var client = factory.CreateClient();
         await client.PostAsync("/kv", JsonBody("""{"key":"a","value":1}"""), Ct);
         await AssertProblemAsync(await client.PostAsync("/kv", JsonBody("""{"key":"b","value":2}"""), Ct), HttpStatusCode.InsufficientStorage);
+
+        // The refused write changed nothing: the key already stored is intact and the new one was not written.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/kv/a", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/kv/b", Ct)).StatusCode);
     }
 }

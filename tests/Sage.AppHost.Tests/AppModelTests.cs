@@ -64,7 +64,7 @@ public sealed class AppModelTests
         await using var appHost = await CreateAsync(["--Sage:Embedded=true"], cancellationToken);
 
         Assert.True(appHost.ExecutionContext.IsRunMode);
-        Assert.Empty(appHost.Resources.Where(resource => resource.IsContainer()));
+        Assert.DoesNotContain(appHost.Resources, resource => resource.IsContainer());
         Assert.Empty(appHost.Resources.OfType<ExecutableResource>());
 
         var kv = await EnvironmentOfAsync(appHost, "kv", cancellationToken);

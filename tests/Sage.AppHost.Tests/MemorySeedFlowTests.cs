@@ -70,7 +70,6 @@ public abstract class MemorySeedFlowTests<TFixture>(TFixture fixture)
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken)
             .WaitAsync(RequestTimeout, cancellationToken);
         return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken)
-            .AsTask()
             .WaitAsync(RequestTimeout, cancellationToken);
     }
 }

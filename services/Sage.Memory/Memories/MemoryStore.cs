@@ -237,10 +237,6 @@ public sealed partial class MemoryStore(
     private static JsonElement? ObjectOrNull(JsonElement? metadata) =>
         metadata is { ValueKind: JsonValueKind.Object } value ? value.Clone() : null;
 
-    private static Distance ParseDistance(string distance) => distance.ToLowerInvariant() switch
-    {
-        "dot" => Distance.Dot,
-        "euclid" => Distance.Euclid,
-        _ => Distance.Cosine,
-    };
+    // Options validation admits only known names; cosine is the default.
+    private static Distance ParseDistance(string distance) => DistanceNames.TryParse(distance, out var parsed) ? parsed : Distance.Cosine;
 }

@@ -21,7 +21,7 @@ public sealed class RemoteVectorStore(VdbClient client) : IVectorStore
     public async Task<CollectionInfo> CreateCollectionAsync(string name, CollectionSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var request = new CreateCollectionRequest(spec.Dimension, spec.Distance.ToString().ToLowerInvariant());
+        var request = new CreateCollectionRequest(spec.Dimension, spec.Distance.ToName());
         return ToInfo(await CallAsync(() => client.CreateCollectionAsync(name, request, cancellationToken), cancellationToken));
     }
 
@@ -193,10 +193,6 @@ public sealed class RemoteVectorStore(VdbClient client) : IVectorStore
 
     private static CollectionInfo ToInfo(CollectionResponse info) => new(info.Name, info.Dimension, DistanceOf(info.Distance), info.PointCount, info.BytesUsed);
 
-    private static Distance DistanceOf(string distance) => distance.ToLowerInvariant() switch
-    {
-        "dot" => Distance.Dot,
-        "euclid" or "euclidean" => Distance.Euclid,
-        _ => Distance.Cosine,
-    };
+    // The service only ever answers a known name; cosine is the default, as there.
+    private static Distance DistanceOf(string distance) => DistanceNames.TryParse(distance, out var parsed) ? parsed : Distance.Cosine;
 }

@@ -37,7 +37,7 @@ public static class CollectionsApi
         TypedResults.Ok(ToResponse(await store.CompactAsync(name, cancellationToken)));
 
     internal static CollectionResponse ToResponse(CollectionInfo info) =>
-        new(info.Name, info.Dimension, info.Distance.ToString().ToLowerInvariant(), info.PointCount, info.BytesUsed);
+        new(info.Name, info.Dimension, info.Distance.ToName(), info.PointCount, info.BytesUsed);
 
     private static ProblemHttpResult CollectionNotFound(string name) =>
         TypedResults.Problem(title: "Collection not found.", detail: $"No collection is named '{name}'.", statusCode: StatusCodes.Status404NotFound);

@@ -62,11 +62,9 @@ internal static class Extensions
         };
     }
 
-    internal static Distance ParseDistance(string? distance, string field) => distance?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "cosine" => Distance.Cosine,
-        "dot" => Distance.Dot,
-        "euclid" or "euclidean" => Distance.Euclid,
-        _ => throw Sage.Storage.StorageException.Invalid(field, $"Unknown distance '{distance}'; use cosine, dot or euclid."),
-    };
+    // Absent means cosine; anything else must be a known name.
+    internal static Distance ParseDistance(string? distance, string field) =>
+        string.IsNullOrWhiteSpace(distance) ? Distance.Cosine
+        : DistanceNames.TryParse(distance, out var parsed) ? parsed
+        : throw Sage.Storage.StorageException.Invalid(field, $"Unknown distance '{distance}'; use cosine, dot or euclid.");
 }

@@ -1,12 +1,13 @@
-using Microsoft.Extensions.Configuration;
+using Sage.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 const string HealthPath = "/health";
 
-// Sage:Embedded=true swaps Redis and Qdrant for the services' in-process engines, so the AppHost
-// starts without a container runtime. Run mode only: a deployment always gets the real stores.
-var embedded = builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue<bool>("Sage:Embedded");
+var stores = StoreChoices.Read(builder.Configuration, builder.ExecutionContext.IsPublishMode);
+
+// The configuration above has read them; from here on, a service gets a connection string only by reference.
+AmbientConnectionStrings.RemoveFromEnvironment();
 
 var kv = builder.AddProject<Projects.Sage_Kv>("kv")
     .WithHttpHealthCheck(HealthPath);
@@ -14,30 +15,39 @@ var kv = builder.AddProject<Projects.Sage_Kv>("kv")
 var vdb = builder.AddProject<Projects.Sage_Vdb>("vdb")
     .WithHttpHealthCheck(HealthPath);
 
-if (embedded)
+// The backend is always named, so neither appsettings nor an inherited variable can pick another one.
+switch (stores.Redis)
 {
-    kv.WithEnvironment("SAGE_KV_BACKEND", "memory");
-    vdb.WithEnvironment("SAGE_VDB_BACKEND", "embedded");
+    case RedisSource.Container:
+        // A data volume keeps Redis's data across AppHost restarts (an Azure Files share once deployed).
+        var redisContainer = builder.AddRedis("redis").WithDataVolume();
+        kv.WithReference(redisContainer).WaitFor(redisContainer);
+        break;
+    case RedisSource.Process:
+        var redisProcess = builder.AddRedisServerProcess("redis", builder.Configuration["Sage:RedisDataDirectory"]);
+        kv.WithReference(redisProcess).WaitFor(redisProcess);
+        break;
+    case RedisSource.Existing:
+        // ConnectionStrings:redis of the AppHost (user secrets, appsettings or the command line).
+        kv.WithReference(builder.AddConnectionString("redis"));
+        break;
 }
-else
+
+kv.WithEnvironment("SAGE_KV_BACKEND", stores.Redis == RedisSource.None ? "memory" : "redis");
+
+switch (stores.Qdrant)
 {
-    // Data volumes keep the stores' data across AppHost restarts (Azure Files shares once deployed).
-    var redis = builder.AddRedis("redis")
-        .WithDataVolume();
-
-    var qdrant = builder.AddQdrant("qdrant")
-        .WithDataVolume();
-
-    // The backend is named even though the connection string alone selects it, so no appsettings value can override it.
-    kv.WithReference(redis)
-        .WaitFor(redis)
-        .WithEnvironment("SAGE_KV_BACKEND", "redis");
-
-    // Qdrant's reference sets ConnectionStrings__qdrant (gRPC) and ConnectionStrings__qdrant_http (REST); Sage.Vdb uses REST.
-    vdb.WithReference(qdrant)
-        .WaitFor(qdrant)
-        .WithEnvironment("SAGE_VDB_BACKEND", "qdrant");
+    case QdrantSource.Container:
+        var qdrantContainer = builder.AddQdrant("qdrant").WithDataVolume();
+        vdb.WithReference(qdrantContainer).WaitFor(qdrantContainer);
+        break;
+    case QdrantSource.Existing:
+        // ConnectionStrings:qdrant of the AppHost: Endpoint=http://host:6334;Key=… (gRPC).
+        vdb.WithReference(builder.AddConnectionString("qdrant"));
+        break;
 }
+
+vdb.WithEnvironment("SAGE_VDB_BACKEND", stores.Qdrant == QdrantSource.None ? "embedded" : "qdrant");
 
 builder.AddProject<Projects.Sage_Memory>("memory")
     .WithReference(kv)
@@ -46,11 +56,5 @@ builder.AddProject<Projects.Sage_Memory>("memory")
     .WaitFor(vdb)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck(HealthPath);
-
-// Deployment target for `azd up` and `aspire deploy`: one Container Apps environment for every resource.
-if (builder.ExecutionContext.IsPublishMode)
-{
-    builder.AddAzureContainerAppEnvironment("aca");
-}
 
 builder.Build().Run();

@@ -18,6 +18,7 @@ internal static class RunCommand
     private static readonly Option<string> PersistDir = new("--persist-dir") { Description = "Keep data here across runs: vectors/ for VDB, redis/ for a managed redis-server." };
     private static readonly Option<string> ConfigFile = new("--config-file") { Description = "SAGE's services_config.yaml; flags override what it says." };
     private static readonly Option<string> OtlpEndpoint = new("--otlp-endpoint") { Description = "Send traces, metrics and logs to this OTLP collector (e.g. http://localhost:4317)." };
+    private static readonly Option<string> OtlpHeaders = new("--otlp-headers") { Description = "OTLP headers, e.g. x-otlp-api-key=KEY for a secured Aspire dashboard." };
     private static readonly Option<int?> PortBase = new("--port-base") { Description = "Memory listens here, KV on +1, VDB on +2 (default 8000)." };
     private static readonly Option<bool> Restart = new("--restart") { Description = "Restart a service that dies (exponential backoff) instead of stopping everything." };
     private static readonly Option<int> HealthTimeout = new("--health-timeout")
@@ -29,7 +30,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var command = new Command("run", "Start the services (default when sage is run without a command).");
-        foreach (var option in new Option[] { Config, KvBackend, RedisUrl, VdbBackend, QdrantUrl, QdrantApiKey, PersistDir, ConfigFile, OtlpEndpoint, PortBase, Restart, HealthTimeout })
+        foreach (var option in new Option[] { Config, KvBackend, RedisUrl, VdbBackend, QdrantUrl, QdrantApiKey, PersistDir, ConfigFile, OtlpEndpoint, OtlpHeaders, PortBase, Restart, HealthTimeout })
             command.Options.Add(option);
         command.SetAction((result, cancellationToken) => ExecuteAsync(ToRequest(result), cancellationToken));
         return command;
@@ -47,6 +48,7 @@ internal static class RunCommand
         PersistDir = result.GetValue(PersistDir),
         ConfigFile = result.GetValue(ConfigFile),
         OtlpEndpoint = result.GetValue(OtlpEndpoint),
+        OtlpHeaders = result.GetValue(OtlpHeaders),
         PortBase = result.GetValue(PortBase),
         Restart = result.GetValue(Restart),
         HealthTimeout = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(HealthTimeout))),

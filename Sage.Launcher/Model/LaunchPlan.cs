@@ -40,6 +40,9 @@ public sealed record LaunchPlan
     /// <summary>OTLP collector the services export to; null exports nothing.</summary>
     public string? OtlpEndpoint { get; init; }
 
+    /// <summary><c>OTEL_EXPORTER_OTLP_HEADERS</c> for the collector (e.g. a dashboard's <c>x-otlp-api-key=…</c>); only with an endpoint.</summary>
+    public string? OtlpHeaders { get; init; }
+
     /// <summary>Restart a service that dies instead of stopping everything.</summary>
     public bool Restart { get; init; }
 

@@ -58,6 +58,7 @@ public static class LaunchPlanBuilder
             DataDirectory = dataDirectory,
             Collection = vdbFile?.CollectionName,
             OtlpEndpoint = ValidateOtlp(request.OtlpEndpoint),
+            OtlpHeaders = string.IsNullOrWhiteSpace(request.OtlpHeaders) ? null : request.OtlpHeaders.Trim(),
             Restart = request.Restart,
             HealthTimeout = request.HealthTimeout,
         };

@@ -15,6 +15,7 @@ public sealed record LaunchRequest
     public string? PersistDir { get; init; }
     public string? ConfigFile { get; init; }
     public string? OtlpEndpoint { get; init; }
+    public string? OtlpHeaders { get; init; }
     public int? PortBase { get; init; }
     public bool Restart { get; init; }
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -3,7 +3,7 @@ using Sage.Launcher.Model;
 namespace Sage.Launcher.Processes;
 
 /// <summary>
-/// The environment of one service: exactly what Aspire 13.1 injects in run mode (docs/aspire-environment.md) for the
+/// The environment of one service: exactly what Aspire 13.6 injects in run mode (docs/aspire-environment.md) for the
 /// same model, plus the backend switches Sage.AppHost sets and <c>SAGE_PARENT_PID</c>.
 /// </summary>
 public static class ServiceEnvironment
@@ -62,6 +62,9 @@ public static class ServiceEnvironment
         {
             env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;
             env["OTEL_EXPORTER_OTLP_PROTOCOL"] = OtlpProtocol(otlp);
+            // Aspire sends the dashboard's OTLP API key this way when the dashboard is secured.
+            if (plan.OtlpHeaders is { } headers)
+                env["OTEL_EXPORTER_OTLP_HEADERS"] = headers;
         }
         env["OTEL_SERVICE_NAME"] = service.Name;
         env["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={service.InstanceId}";
@@ -75,21 +78,22 @@ public static class ServiceEnvironment
         env["OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION"] = "true";
         env["OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION"] = "true";
 
-        env["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EXCEPTION_LOG_ATTRIBUTES"] = "true";
-        env["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EVENT_LOG_ATTRIBUTES"] = "true";
         env["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory";
 
         env["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "true";
         env["LOGGING__CONSOLE__FORMATTERNAME"] = "simple";
     }
 
-    // WithReference(redis) splats RedisResource's connection string and properties; Sage.AppHost names the backend.
+    // A managed redis-server is Sage.AppHost's Sage:Redis=process: its reference splats the connection string and
+    // REDIS_* properties. --redis-url is Sage:Redis=existing (AddConnectionString): the connection string alone.
     private static void AddKvEngine(IDictionary<string, string> env, LaunchPlan plan)
     {
         env["SAGE_KV_BACKEND"] = plan.KvBackend;
         if (plan.Redis is not { } redis)
             return;
         env["ConnectionStrings__redis"] = redis.ConnectionString;
+        if (!redis.IsManaged)
+            return;
         env["REDIS_HOST"] = redis.Host;
         env["REDIS_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (redis.Password is { } password)

@@ -9,12 +9,13 @@ public abstract class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
-    private static readonly string[] ServiceNames = ["kv", "vdb", "memory"];
-
     private DistributedApplication? _app;
 
     /// <summary>Arguments for the AppHost's command line (its configuration).</summary>
     protected abstract string[] Arguments { get; }
+
+    /// <summary>Every resource of the model, which the fixture waits to be healthy.</summary>
+    public abstract IReadOnlyList<string> Resources { get; }
 
     /// <summary>Why this class cannot run here, or null when it can; tests skip with this reason.</summary>
     public string? SkipReason { get; private set; }
@@ -44,11 +45,11 @@ public abstract class AppHostFixture : IAsyncLifetime
         _app = await appHost.BuildAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         await _app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
 
-        // Healthy means each service's /health answered 200 through Aspire's health checks, after its WaitFor dependencies.
-        foreach (var service in ServiceNames)
+        // Healthy means each resource's health checks pass (a service's /health through Aspire), after its WaitFor dependencies.
+        foreach (var resource in Resources)
         {
             await _app.ResourceNotifications
-                .WaitForResourceHealthyAsync(service, cancellationToken)
+                .WaitForResourceHealthyAsync(resource, cancellationToken)
                 .WaitAsync(StartTimeout, cancellationToken);
         }
     }
@@ -64,10 +65,29 @@ public abstract class AppHostFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The AppHost with <c>Sage:Embedded=true</c>: no containers, so it runs wherever the .NET SDK does.</summary>
+/// <summary>The AppHost with <c>Sage:Embedded=true</c>: no Redis, no Qdrant, runs wherever the .NET SDK does.</summary>
 public sealed class EmbeddedAppHostFixture : AppHostFixture
 {
     protected override string[] Arguments => ["--Sage:Embedded=true"];
+
+    public override IReadOnlyList<string> Resources => ["kv", "vdb", "memory"];
+}
+
+/// <summary>
+/// The AppHost with <c>Sage:Redis=process</c> (Debian's redis-server as an executable resource) and the embedded
+/// vector engine: the path of people without a container runtime who want Redis.
+/// </summary>
+public sealed class RedisProcessAppHostFixture : AppHostFixture
+{
+    protected override string[] Arguments => ["--Sage:Redis=process", "--Sage:Qdrant=none"];
+
+    public override IReadOnlyList<string> Resources => ["redis", "kv", "vdb", "memory"];
+
+    protected override Task<string?> FindSkipReasonAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(RedisCli.FindOnPath("redis-server") is null
+            // test.sh installs it; a developer running `dotnet test` alone may not have it.
+            ? "redis-server is not on PATH: run ./test.sh, or apt-get install redis-server."
+            : null);
 }
 
 /// <summary>The AppHost as deployed: Redis and Qdrant containers. Skips when no container runtime answers.</summary>
@@ -75,8 +95,10 @@ public sealed class ContainerAppHostFixture : AppHostFixture
 {
     protected override string[] Arguments => [];
 
+    public override IReadOnlyList<string> Resources => ["redis", "qdrant", "kv", "vdb", "memory"];
+
     protected override async Task<string?> FindSkipReasonAsync(CancellationToken cancellationToken) =>
         await ContainerRuntime.IsRunningAsync(cancellationToken)
             ? null
-            : $"No container runtime: `{ContainerRuntime.Name} info` failed, and the AppHost needs one for Redis and Qdrant.";
+            : $"No container runtime: `{ContainerRuntime.Name} info` failed, and this class needs one for the Redis and Qdrant containers.";
 }

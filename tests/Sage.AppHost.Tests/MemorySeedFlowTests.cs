@@ -1,83 +1,138 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Net;
-using System.Text;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Sage.AppHost.Tests;
 
 /// <summary>
-/// The SAGE seed's curl examples, sent to the Memory service of a running AppHost. Each derived
-/// class runs them against one AppHost configuration.
+/// SAGE's seed flow (store, get, search, a session's list) sent to the Memory service of a running AppHost.
+/// Each derived class runs it against one AppHost configuration.
 /// </summary>
 public abstract class MemorySeedFlowTests<TFixture>(TFixture fixture)
     where TFixture : AppHostFixture
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    protected static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    private const string StoreBody = """
-        {"key":"doc1","data":{"title":"My Document"},"vector":[0.1,0.2,0.3],"metadata":{"category":"test"}}
-        """;
+    protected TFixture Fixture { get; } = fixture;
 
-    private const string SearchBody = """
-        {"vector":[0.1,0.2,0.3],"top_k":5,"include_data":true}
-        """;
+    /// <summary>Stores a memory in a session and returns its key; keys are unique per test.</summary>
+    protected async Task<string> StoreAsync(HttpClient client, string session, CancellationToken cancellationToken)
+    {
+        var key = $"doc-{Guid.NewGuid():N}";
+        using var stored = await client.PostAsJsonAsync("/memory", new
+        {
+            key,
+            data = new { title = "My Document" },
+            vector = new[] { 0.1f, 0.2f, 0.3f },
+            metadata = new { category = "test" },
+            session_id = session,
+        }, cancellationToken).WaitAsync(RequestTimeout, cancellationToken);
+        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        return key;
+    }
 
     [Fact]
-    public async Task Stored_memory_is_found_by_key_and_by_vector_search()
+    public async Task Stored_memory_is_found_by_key_by_vector_search_and_in_its_session()
     {
-        Assert.SkipWhen(fixture.SkipReason is not null, fixture.SkipReason ?? "");
+        Assert.SkipWhen(Fixture.SkipReason is not null, Fixture.SkipReason ?? "");
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var client = fixture.App.CreateHttpClient("memory");
+        using var client = Fixture.App.CreateHttpClient("memory");
+        var session = $"s-{Guid.NewGuid():N}";
+        var key = await StoreAsync(client, session, cancellationToken);
 
-        using var stored = await client.PostAsync("/memory", Json(StoreBody), cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
-        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        using var fetched = await ReadJsonAsync(client.GetAsync($"/memory/{key}", cancellationToken), cancellationToken);
+        Assert.Equal("My Document", fetched.RootElement.GetProperty("data").GetProperty("title").GetString());
 
-        using var fetched = await client.GetAsync("/memory/doc1", cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
-        using var memory = await ReadJsonAsync(fetched, cancellationToken);
-        Assert.Equal("My Document", memory.RootElement.GetProperty("data").GetProperty("title").GetString());
-
-        using var searched = await client.PostAsync("/memory/search", Json(SearchBody), cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, searched.StatusCode);
-        using var results = await ReadJsonAsync(searched, cancellationToken);
-        var hit = JsonSearch.FindObjectWith(results.RootElement, "key", "doc1");
-        Assert.True(hit.HasValue, $"No hit with key doc1 in {results.RootElement}");
+        using var searched = await ReadJsonAsync(client.PostAsJsonAsync("/memory/search", new
+        {
+            vector = new[] { 0.1f, 0.2f, 0.3f },
+            top_k = 5,
+            include_data = true,
+            session_id = session,
+        }, cancellationToken), cancellationToken);
+        var hit = JsonSearch.FindObjectWith(searched.RootElement, "key", key);
+        Assert.True(hit.HasValue, $"No hit with key {key} in {searched.RootElement}");
         Assert.Equal("My Document", hit.Value.GetProperty("data").GetProperty("title").GetString());
+
+        using var listed = await ReadJsonAsync(client.GetAsync($"/sessions/{session}/memories", cancellationToken), cancellationToken);
+        Assert.True(JsonSearch.FindObjectWith(listed.RootElement, "key", key).HasValue, $"{key} is not in its session: {listed.RootElement}");
     }
 
     [Fact]
     public async Task Dependencies_report_kv_and_vdb_healthy()
     {
-        Assert.SkipWhen(fixture.SkipReason is not null, fixture.SkipReason ?? "");
+        Assert.SkipWhen(Fixture.SkipReason is not null, Fixture.SkipReason ?? "");
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var client = fixture.App.CreateHttpClient("memory");
+        using var client = Fixture.App.CreateHttpClient("memory");
 
-        using var response = await client.GetAsync("/dependencies", cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var dependencies = await ReadJsonAsync(response, cancellationToken);
+        using var dependencies = await ReadJsonAsync(client.GetAsync("/dependencies", cancellationToken), cancellationToken);
 
         Assert.Equal("healthy", JsonSearch.StatusOf(dependencies.RootElement, "kv"), StringComparer.OrdinalIgnoreCase);
         Assert.Equal("healthy", JsonSearch.StatusOf(dependencies.RootElement, "vdb"), StringComparer.OrdinalIgnoreCase);
     }
 
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
-
-    private static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    [Fact]
+    public async Task Every_resource_is_healthy()
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
-        return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
+        Assert.SkipWhen(Fixture.SkipReason is not null, Fixture.SkipReason ?? "");
+
+        foreach (var resource in Fixture.Resources)
+        {
+            Assert.True(Fixture.App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"{resource} has no state");
+            Assert.Equal(HealthStatus.Healthy, state.Snapshot.HealthStatus);
+        }
+    }
+
+    /// <summary>Awaits the response, asserts 200, and parses its JSON body.</summary>
+    protected static async Task<JsonDocument> ReadJsonAsync(Task<HttpResponseMessage> request, CancellationToken cancellationToken)
+    {
+        using var response = await request.WaitAsync(RequestTimeout, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).WaitAsync(RequestTimeout, cancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body);
     }
 }
 
-/// <summary>The seed flows with the in-process engines: no container runtime needed.</summary>
+/// <summary>The seed flow with the in-process engines: no container runtime needed.</summary>
 public sealed class EmbeddedMemorySeedFlowTests(EmbeddedAppHostFixture fixture)
-    : MemorySeedFlowTests<EmbeddedAppHostFixture>(fixture), IClassFixture<EmbeddedAppHostFixture>;
+    : MemorySeedFlowTests<EmbeddedAppHostFixture>(fixture), IClassFixture<EmbeddedAppHostFixture>
+{
+    [Fact]
+    public async Task Kv_and_vdb_report_their_in_process_backends()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var client = Fixture.App.CreateHttpClient("memory");
 
-/// <summary>The seed flows against Redis and Qdrant containers; skipped without a container runtime.</summary>
+        using var dependencies = await ReadJsonAsync(client.GetAsync("/dependencies", cancellationToken), cancellationToken);
+
+        Assert.Equal("memory", dependencies.RootElement.GetProperty("kv").GetProperty("backend").GetString());
+        Assert.Equal("embedded", dependencies.RootElement.GetProperty("vdb").GetProperty("backend").GetString());
+    }
+}
+
+/// <summary>The seed flow with KV on a redis-server the AppHost runs as an executable resource.</summary>
+public sealed class RedisProcessMemorySeedFlowTests(RedisProcessAppHostFixture fixture)
+    : MemorySeedFlowTests<RedisProcessAppHostFixture>(fixture), IClassFixture<RedisProcessAppHostFixture>
+{
+    [Fact]
+    public async Task Stored_memory_is_really_in_the_redis_process()
+    {
+        Assert.SkipWhen(Fixture.SkipReason is not null, Fixture.SkipReason ?? "");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var client = Fixture.App.CreateHttpClient("memory");
+        var key = await StoreAsync(client, $"s-{Guid.NewGuid():N}", cancellationToken);
+
+        var connectionString = await Fixture.App.GetConnectionStringAsync("redis", cancellationToken).AsTask().WaitAsync(RequestTimeout, cancellationToken);
+        Assert.NotNull(connectionString);
+        var keys = await RedisCli.RunAsync(connectionString, cancellationToken, "--scan", "--pattern", $"*{key}*");
+
+        Assert.Contains(key, keys, StringComparison.Ordinal);
+        using var dependencies = await ReadJsonAsync(client.GetAsync("/dependencies", cancellationToken), cancellationToken);
+        Assert.Equal("redis", dependencies.RootElement.GetProperty("kv").GetProperty("backend").GetString());
+    }
+}
+
+/// <summary>The seed flow against Redis and Qdrant containers; skipped without a container runtime.</summary>
 public sealed class ContainerMemorySeedFlowTests(ContainerAppHostFixture fixture)
     : MemorySeedFlowTests<ContainerAppHostFixture>(fixture), IClassFixture<ContainerAppHostFixture>;

@@ -1,7 +1,7 @@
 namespace Sage.Launcher.Tests;
 
 /// <summary>
-/// What Aspire 13.1 injects in run mode for SageAspire's model, transcribed from docs/aspire-environment.md: a value
+/// What Aspire 13.6 injects in run mode for SageAspire's model, transcribed from docs/aspire-environment.md: a value
 /// of <c>null</c> is allocated at start (ports, secrets, instance ids) and is compared by <see cref="Patterns"/>.
 /// </summary>
 internal static class AspireEnvironmentTable
@@ -22,8 +22,6 @@ internal static class AspireEnvironmentTable
         ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"] = "true",
         ["OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION"] = "true",
         ["OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION"] = "true",
-        ["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EXCEPTION_LOG_ATTRIBUTES"] = "true",
-        ["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EVENT_LOG_ATTRIBUTES"] = "true",
         ["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory",
         ["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "true",
         ["LOGGING__CONSOLE__FORMATTERNAME"] = "simple",

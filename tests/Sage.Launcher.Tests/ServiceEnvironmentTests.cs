@@ -35,12 +35,13 @@ public sealed class ServiceEnvironmentTests
     }
 
     [Fact]
-    public void Kv_gets_exactly_the_redis_reference_rows_of_the_default_model()
+    public void Kv_given_a_redis_url_gets_the_connection_string_alone_as_for_an_existing_redis()
     {
+        // Sage:Redis=existing is AddConnectionString("redis"): Aspire 13.6 splats no REDIS_* rows for it.
         var plan = DefaultAspireModel();
         var expected = AspireEnvironmentTable.Merge(
             AspireEnvironmentTable.EveryProject("kv", "http://localhost:8001"),
-            AspireEnvironmentTable.RedisReference("localhost", 6390, Password),
+            new() { ["ConnectionStrings__redis"] = $"localhost:6390,password={Password}" },
             new() { ["SAGE_KV_BACKEND"] = "redis", ["SAGE_PARENT_PID"] = "4242" });
 
         AssertMatches(expected, ServiceEnvironment.Build(plan, plan.Find("kv")!, ParentPid));
@@ -87,6 +88,7 @@ public sealed class ServiceEnvironmentTests
     }
 
     [Fact]
+    [Fact]
     public void Otlp_rows_appear_only_with_an_endpoint()
     {
         var without = Plan(new LaunchRequest());
@@ -99,6 +101,17 @@ public sealed class ServiceEnvironmentTests
 
         var http = Plan(new LaunchRequest { OtlpEndpoint = "http://localhost:4318" });
         Assert.Equal("http/protobuf", ServiceEnvironment.Build(http, http.Services[0], ParentPid)["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        Assert.DoesNotContain("OTEL_EXPORTER_OTLP_HEADERS", env.Keys);
+    }
+
+    [Fact]
+    public void Otlp_headers_carry_a_secured_dashboards_api_key()
+    {
+        var plan = Plan(new LaunchRequest { OtlpEndpoint = "http://localhost:19100", OtlpHeaders = "x-otlp-api-key=secret" });
+        Assert.Equal("x-otlp-api-key=secret", ServiceEnvironment.Build(plan, plan.Services[0], ParentPid)["OTEL_EXPORTER_OTLP_HEADERS"]);
+
+        var withoutEndpoint = Plan(new LaunchRequest { OtlpHeaders = "x-otlp-api-key=secret" });
+        Assert.DoesNotContain("OTEL_EXPORTER_OTLP_HEADERS", ServiceEnvironment.Build(withoutEndpoint, withoutEndpoint.Services[0], ParentPid).Keys);
     }
 
     [Fact]

@@ -23,6 +23,11 @@ public abstract class AppHostFixture : IAsyncLifetime
     public DistributedApplication App =>
         _app ?? throw new InvalidOperationException(SkipReason ?? "The AppHost has not been started.");
 
+    /// <summary>Runs just before the AppHost is created (for example, to set up its process environment).</summary>
+    protected virtual void BeforeStart()
+    {
+    }
+
     /// <summary>Returns why the AppHost cannot start on this machine, or null.</summary>
     protected virtual Task<string?> FindSkipReasonAsync(CancellationToken cancellationToken) =>
         Task.FromResult<string?>(null);
@@ -38,6 +43,7 @@ public abstract class AppHostFixture : IAsyncLifetime
             return;
         }
 
+        BeforeStart();
         var appHost = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.Sage_AppHost>(Arguments, cancellationToken)
             .WaitAsync(StartTimeout, cancellationToken);
@@ -65,12 +71,31 @@ public abstract class AppHostFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The AppHost with <c>Sage:Embedded=true</c>: no Redis, no Qdrant, runs wherever the .NET SDK does.</summary>
+/// <summary>
+/// The AppHost with <c>Sage:Embedded=true</c>: no Redis, no Qdrant, runs wherever the .NET SDK does. It starts
+/// from a shell that exports store settings, which must not reach the services (see <see cref="AmbientStoreSettings"/>).
+/// </summary>
 public sealed class EmbeddedAppHostFixture : AppHostFixture
 {
+    /// <summary>Store settings exported in the AppHost's environment before it starts.</summary>
+    public static readonly IReadOnlyDictionary<string, string> AmbientStoreSettings = new Dictionary<string, string>
+    {
+        ["ConnectionStrings__redis"] = "localhost:1,password=ambient",
+        ["ConnectionStrings__qdrant"] = "Endpoint=http://localhost:1;Key=ambient",
+        ["SAGE_REDIS_URL"] = "redis://localhost:1",
+    };
+
     protected override string[] Arguments => ["--Sage:Embedded=true"];
 
     public override IReadOnlyList<string> Resources => ["kv", "vdb", "memory"];
+
+    protected override void BeforeStart()
+    {
+        foreach (var (name, value) in AmbientStoreSettings)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
 }
 
 /// <summary>

@@ -109,6 +109,22 @@ public sealed class EmbeddedMemorySeedFlowTests(EmbeddedAppHostFixture fixture)
         Assert.Equal("memory", dependencies.RootElement.GetProperty("kv").GetProperty("backend").GetString());
         Assert.Equal("embedded", dependencies.RootElement.GetProperty("vdb").GetProperty("backend").GetString());
     }
+
+    [Theory]
+    [InlineData("kv")]
+    [InlineData("vdb")]
+    [InlineData("memory")]
+    public void Store_settings_in_the_apphosts_environment_do_not_reach_the_services(string service)
+    {
+        Assert.True(Fixture.App.ResourceNotifications.TryGetCurrentState(service, out var state), $"{service} has no state");
+        var pid = state.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
+        var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+
+        foreach (var name in EmbeddedAppHostFixture.AmbientStoreSettings.Keys)
+        {
+            Assert.DoesNotContain(environment, variable => variable.StartsWith(name + "=", StringComparison.Ordinal));
+        }
+    }
 }
 
 /// <summary>The seed flow with KV on a redis-server the AppHost runs as an executable resource.</summary>

@@ -7,17 +7,18 @@ cd "$(dirname "$0")"
 
 say() { printf '\n== %s\n' "$*"; }
 
-# 1. redis-server (Debian's package). The test fixtures start their own on free ports and stop them.
-if ! command -v redis-server >/dev/null 2>&1; then
+# 1. redis-server and redis-cli (Debian's packages). The test fixtures start their own servers on free ports, join three
+#    into a Redis Cluster with redis-cli, and stop them.
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing redis-server (apt)"
+    say "installing redis-server and redis-tools (apt)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # The package's init script may start a server on 6379; the tests never use it, so stop it again.
     apt-get install -y -qq --no-install-recommends redis-server redis-tools >/dev/null
     (service redis-server stop >/dev/null 2>&1 || true)
   else
-    echo "redis-server is missing: install it with 'sudo apt-get install redis-server' (Debian/Ubuntu) and run ./test.sh again." >&2
+    echo "redis-server or redis-cli is missing: install them with 'sudo apt-get install redis-server redis-tools' (Debian/Ubuntu) and run ./test.sh again." >&2
     exit 2
   fi
 fi

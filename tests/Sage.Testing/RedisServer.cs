@@ -60,7 +60,7 @@ public sealed class RedisServer : IAsyncDisposable
             server = new RedisServer(options, directory, certificates);
             for (var attempt = 1; ; attempt++)
             {
-                server.Port = FreePort();
+                server.Port = options.ClusterNode ? FreePortWithClusterBus() : FreePort();
                 try
                 {
                     await server.LaunchAsync(executable, cancellationToken);
@@ -181,15 +181,23 @@ public sealed class RedisServer : IAsyncDisposable
             args.AddRange(["--requirepass", _options.Password]);
         }
 
+        if (_options.ClusterNode)
+        {
+            args.AddRange(["--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(_directory, "nodes.conf"), "--cluster-node-timeout", "5000"]);
+        }
+
         return args;
     }
 
-    private static string FindExecutable()
+    private static string FindExecutable() => FindExecutable("redis-server");
+
+    /// <summary>The full path of a Redis program (<c>redis-server</c>, <c>redis-cli</c>) on PATH.</summary>
+    internal static string FindExecutable(string name)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var folder in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            var candidate = Path.Combine(folder, "redis-server");
+            var candidate = Path.Combine(folder, name);
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -197,7 +205,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         throw new InvalidOperationException(
-            "redis-server was not found on PATH. Install it with `apt-get install redis-server` or run ./test.sh.");
+            $"{name} was not found on PATH. Install it with `apt-get install redis-server redis-tools` or run ./test.sh.");
     }
 
     private static int FreePort()
@@ -207,6 +215,36 @@ public sealed class RedisServer : IAsyncDisposable
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    // A cluster node also listens on port + 10000 (the cluster bus), so both must be free.
+    private static int FreePortWithClusterBus()
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = FreePort();
+            if (port + 10000 <= IPEndPoint.MaxPort && IsFree(port + 10000))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("Found no free port whose cluster bus port (port + 10000) is free too.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private sealed class PortTakenException : Exception;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sage.Testing;
 
 /// <summary>A throwaway CA and a server certificate for 127.0.0.1/localhost, made with the openssl CLI.</summary>
@@ -25,21 +23,6 @@ internal sealed record RedisServerCertificates(string CaCertificatePath, string 
         return new RedisServerCertificates(ca, cert, key);
     }
 
-    private static async Task OpenSslAsync(CancellationToken cancellationToken, params string[] args)
-    {
-        var start = new ProcessStartInfo("openssl") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start openssl.");
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"openssl {args[0]} failed ({process.ExitCode}): {await stderr}");
-        }
-    }
+    private static Task OpenSslAsync(CancellationToken cancellationToken, params string[] args) =>
+        CommandLineTool.RunAsync("openssl", args, cancellationToken);
 }

@@ -24,7 +24,10 @@ public interface IKvStore
     /// </summary>
     ValueTask<KvWriteResult> SetAsync(string key, JsonElement value, KvSetOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes every item or none of them (no conditions). Returns the new ETags, aligned with <paramref name="items"/>.</summary>
+    /// <summary>
+    /// Writes every item or none of them (no conditions); on a Redis Cluster, every item of one hash slot or none of them.
+    /// Every item is checked before anything is written. Returns the new ETags, aligned with <paramref name="items"/>.
+    /// </summary>
     ValueTask<IReadOnlyList<string>> SetManyAsync(IReadOnlyList<KvWrite> items, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a key, only when its ETag matches <paramref name="ifMatch"/> if one is given.</summary>

@@ -1,31 +1,14 @@
-using Sage.Redis;
-
 namespace Sage.Storage.Kv;
 
 /// <summary>
-/// The Lua scripts that make <see cref="RedisKvStore"/>'s reads and conditional writes atomic. ETags are computed
-/// server-side with <c>redis.sha1hex</c> over the stored JSON text, which is what <see cref="KvValue.ETagOf"/> computes.
+/// The Lua scripts behind <see cref="RedisKvStore"/>'s conditional writes and batches. Each touches keys of one hash slot
+/// only, so it also runs on a Redis Cluster. ETags are computed server-side with <c>redis.sha1hex</c> over the stored JSON
+/// text, which is what <see cref="KvValue.ETagOf"/> computes. Reads run no script.
 /// </summary>
 internal static class RedisKvScripts
 {
-    /// <summary>KEYS: keys. Returns value1, pttl1, value2, pttl2, … (false/nil for a missing key).</summary>
-    public static readonly RedisScript GetWithTtl = new("""
-        local out = {}
-        for i, key in ipairs(KEYS) do
-          local value = redis.call('GET', key)
-          if value then
-            out[2 * i - 1] = value
-            out[2 * i] = redis.call('PTTL', key)
-          else
-            out[2 * i - 1] = false
-            out[2 * i] = false
-          end
-        end
-        return out
-        """);
-
     /// <summary>KEYS[1]: key; ARGV: etag, value, ttl ms ('' = none). Returns 1 when written, 0 when the ETag did not match.</summary>
-    public static readonly RedisScript SetIfMatch = new("""
+    public const string SetIfMatch = """
         local current = redis.call('GET', KEYS[1])
         if not current then return 0 end
         if ARGV[1] ~= '*' and redis.sha1hex(current) ~= ARGV[1] then return 0 end
@@ -35,19 +18,19 @@ internal static class RedisKvScripts
           redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
         end
         return 1
-        """);
+        """;
 
     /// <summary>KEYS[1]: key; ARGV[1]: etag. Returns 0 missing, 1 ETag mismatch, 2 deleted.</summary>
-    public static readonly RedisScript DeleteIfMatch = new("""
+    public const string DeleteIfMatch = """
         local current = redis.call('GET', KEYS[1])
         if not current then return 0 end
         if ARGV[1] ~= '*' and redis.sha1hex(current) ~= ARGV[1] then return 1 end
         redis.call('UNLINK', KEYS[1])
         return 2
-        """);
+        """;
 
-    /// <summary>KEYS: keys; ARGV: value1, ttl1, value2, ttl2, … (ttl '' = none). Writes all of them in one atomic step.</summary>
-    public static readonly RedisScript SetMany = new("""
+    /// <summary>KEYS: keys of one hash slot; ARGV: value1, ttl1, value2, ttl2, … (ttl '' = none). Writes all of them in one atomic step.</summary>
+    public const string SetMany = """
         for i, key in ipairs(KEYS) do
           local ttl = ARGV[2 * i]
           if ttl == '' then
@@ -57,5 +40,5 @@ internal static class RedisKvScripts
           end
         end
         return #KEYS
-        """);
+        """;
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using Sage.Redis;
+using StackExchange.Redis;
 
 namespace Sage.Storage.Kv;
 
@@ -9,13 +9,18 @@ public sealed partial class RedisKvStore
 {
     // Bounds one page's work when few keys match; the contract allows short (even empty) pages before the end.
     private const int MaxScanCallsPerPage = 8;
-    private const string CursorVersion = "r1";
+    private const string CursorVersion = "r2";
 
     // COUNT per SCAN call: keys of other prefixes share the keyspace, so small limits still walk a fair share of it.
     private const int MinScanCount = 100;
     private const int MaxScanCount = 1000;
+    private const int DeleteScanCount = 500;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The primaries (one, or every master of a cluster, in endpoint order) are scanned one after the other; the cursor
+    /// carries which primary, that primary's SCAN cursor, and the last key returned from its current batch.
+    /// </remarks>
     public async ValueTask<KvScanPage> ScanAsync(string pattern, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pattern);
@@ -24,21 +29,20 @@ public sealed partial class RedisKvStore
             throw StorageException.Invalid("limit", "limit must be at least 1.");
         }
 
-        var (position, after) = DecodeCursor(cursor);
+        var primaries = Primaries();
+        var (primary, position, after) = DecodeCursor(cursor, primaries.Length);
         var match = RedisGlob.Escape(_prefix) + pattern;
         var keys = new List<string>(Math.Min(limit, 1024));
         for (var call = 0; call < MaxScanCallsPerPage; call++)
         {
-            var page = await CallAsync(
-                static (redis, state, ct) => redis.ScanAsync(state.position, state.match, state.count, ct),
-                (position, match, count: Math.Clamp(limit, MinScanCount, MaxScanCount)),
-                cancellationToken).ConfigureAwait(false);
+            var (next, found) = await ScanOnceAsync(primaries[primary], position, match, Math.Clamp(limit, MinScanCount, MaxScanCount), cancellationToken)
+                .ConfigureAwait(false);
 
             // Sorted, so a page that has to stop inside a SCAN batch can resume after its last key by re-reading the batch.
-            var batch = new List<string>(page.Keys.Count);
-            foreach (var stored in page.Keys)
+            var batch = new List<string>(found.Length);
+            foreach (var stored in found)
             {
-                var key = stored[_prefix.Length..];
+                var key = ((string)stored!)[_prefix.Length..];
                 if (after is null || string.CompareOrdinal(key, after) > 0)
                 {
                     batch.Add(key);
@@ -50,13 +54,13 @@ public sealed partial class RedisKvStore
             if (batch.Count > room)
             {
                 keys.AddRange(batch.GetRange(0, room));
-                return new KvScanPage(keys, EncodeCursor(position, keys[^1]));
+                return new KvScanPage(keys, EncodeCursor(primary, position, keys[^1]));
             }
 
             keys.AddRange(batch);
-            position = page.Cursor;
             after = null;
-            if (position == 0)
+            position = next;
+            if (position == 0 && ++primary == primaries.Length)
             {
                 return new KvScanPage(keys, null);
             }
@@ -67,7 +71,7 @@ public sealed partial class RedisKvStore
             }
         }
 
-        return new KvScanPage(keys, EncodeCursor(position, null));
+        return new KvScanPage(keys, EncodeCursor(primary, position, null));
     }
 
     /// <inheritdoc />
@@ -76,51 +80,64 @@ public sealed partial class RedisKvStore
         ArgumentNullException.ThrowIfNull(pattern);
         var match = RedisGlob.Escape(_prefix) + pattern;
         long deleted = 0;
-        ulong position = 0;
-        do
+        foreach (var primary in Primaries())
         {
-            var page = await CallAsync(
-                static (redis, state, ct) => redis.ScanAsync(state.position, state.match, 500, ct), (position, match), cancellationToken)
-                .ConfigureAwait(false);
-            if (page.Keys.Count > 0)
+            ulong position = 0;
+            do
             {
-                var batch = new RedisValue[page.Keys.Count];
-                for (var i = 0; i < batch.Length; i++)
-                {
-                    batch[i] = page.Keys[i];
-                }
-
-                deleted += await CallAsync(static (redis, keys, ct) => redis.UnlinkAsync(keys, ct), batch, cancellationToken).ConfigureAwait(false);
+                var (next, found) = await ScanOnceAsync(primary, position, match, DeleteScanCount, cancellationToken).ConfigureAwait(false);
+                deleted += await DeleteStoredAsync(found, cancellationToken).ConfigureAwait(false);
+                position = next;
             }
-
-            position = page.Cursor;
+            while (position != 0);
         }
-        while (position != 0);
 
         return deleted;
     }
 
-    // Cursor text: base64url of "r1:<redis cursor>:<last key returned from that batch, or empty>".
-    private static string EncodeCursor(ulong position, string? after)
+    /// <summary>The servers that own keys: the one Redis, or each cluster master; in a stable order so cursors stay valid.</summary>
+    private IServer[] Primaries()
     {
-        var text = $"{CursorVersion}:{position.ToString(CultureInfo.InvariantCulture)}:{after}";
+        var primaries = _redis.GetServers()
+            .Where(server => !server.IsReplica)
+            .OrderBy(server => EndPointCollection.ToString(server.EndPoint), StringComparer.Ordinal)
+            .ToArray();
+        return primaries.Length > 0
+            ? primaries
+            : throw StorageException.Unavailable($"Redis at {Endpoints} has no reachable primary.");
+    }
+
+    private async Task<(ulong Next, RedisKey[] Keys)> ScanOnceAsync(IServer server, ulong position, string match, int count, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(
+            server.ExecuteAsync(_database.Database, "SCAN", [position, "MATCH", match, "COUNT", count]),
+            cancellationToken).ConfigureAwait(false);
+        var parts = (RedisResult[])reply!;
+        return (ulong.Parse((string)parts[0]!, NumberStyles.None, CultureInfo.InvariantCulture), (RedisKey[])parts[1]!);
+    }
+
+    // Cursor text: base64url of "r2:<primary index>:<redis cursor>:<last key returned from that batch, or empty>".
+    private static string EncodeCursor(int primary, ulong position, string? after)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"{CursorVersion}:{primary}:{position}:{after}");
         return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
     }
 
-    private static (ulong Position, string? After) DecodeCursor(string? cursor)
+    private static (int Primary, ulong Position, string? After) DecodeCursor(string? cursor, int primaries)
     {
         if (string.IsNullOrEmpty(cursor) || cursor == "0")
         {
-            return (0, null);
+            return (0, 0, null);
         }
 
         try
         {
-            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':', 3);
-            if (parts is [CursorVersion, var position, var after] &&
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':', 4);
+            if (parts is [CursorVersion, var primary, var position, var after] &&
+                int.TryParse(primary, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < primaries &&
                 ulong.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             {
-                return (number, after.Length == 0 ? null : after);
+                return (index, number, after.Length == 0 ? null : after);
             }
         }
         catch (FormatException)

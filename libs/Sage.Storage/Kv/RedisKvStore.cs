@@ -1,27 +1,30 @@
 using System.Text.Json;
-using Sage.Redis;
+using StackExchange.Redis;
 
 namespace Sage.Storage.Kv;
 
 /// <summary>
-/// The Redis KV backend. Every key lives under a prefix (default <c>sage:kv:</c>) as compact JSON text; listing uses
-/// SCAN (never KEYS); ETag conditions and batches run as Lua scripts, so they are atomic. Connection failures and
-/// timeouts become <see cref="StorageError.Unavailable"/>.
+/// The Redis KV backend, over StackExchange.Redis: one Redis or a Redis Cluster. Every key lives under a prefix (default
+/// <c>sage:kv:</c>) as compact JSON text. A read is a pipelined PTTL + GET (no script); ETag conditions run as single-key
+/// Lua scripts; a batch write runs one script per hash slot, so it is atomic on one Redis and per slot on a cluster.
+/// Listing SCANs every primary (never KEYS). Connection failures and timeouts become <see cref="StorageError.Unavailable"/>.
 /// </summary>
 public sealed partial class RedisKvStore : IKvStore
 {
     /// <summary>The prefix used when none is given.</summary>
     public const string DefaultKeyPrefix = "sage:kv:";
 
-    private readonly RedisConnection _redis;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly IDatabase _database;
     private readonly string _prefix;
 
     /// <summary>Creates a store over a shared connection; the store does not own or dispose it.</summary>
-    public RedisKvStore(RedisConnection redis, string keyPrefix = DefaultKeyPrefix)
+    public RedisKvStore(IConnectionMultiplexer redis, string keyPrefix = DefaultKeyPrefix)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(keyPrefix);
         _redis = redis;
+        _database = redis.GetDatabase();
         _prefix = keyPrefix;
     }
 
@@ -32,30 +35,28 @@ public sealed partial class RedisKvStore : IKvStore
     public string KeyPrefix => _prefix;
 
     /// <inheritdoc />
-    public async ValueTask<KvEntry?> GetAsync(string key, CancellationToken cancellationToken = default) =>
-        (await GetManyAsync([key], cancellationToken).ConfigureAwait(false))[0];
+    public async ValueTask<KvEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var stored = await CallAsync(_database.StringGetWithExpiryAsync(Stored(key)), cancellationToken).ConfigureAwait(false);
+        return Entry(key, stored);
+    }
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<KvEntry?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0)
+        // One read per key, all in flight at once: the client pipelines them, and each goes to the node owning its slot.
+        var reads = new Task<RedisValueWithExpiry>[keys.Count];
+        for (var i = 0; i < reads.Length; i++)
         {
-            return [];
+            reads[i] = _database.StringGetWithExpiryAsync(Stored(keys[i]));
         }
 
-        var reply = await RunAsync(RedisKvScripts.GetWithTtl, StoredKeys(keys), [], cancellationToken).ConfigureAwait(false);
-        var parts = reply.Elements;
+        var stored = await CallAsync(Task.WhenAll(reads), cancellationToken).ConfigureAwait(false);
         var entries = new KvEntry?[keys.Count];
         for (var i = 0; i < entries.Length; i++)
         {
-            if (parts[2 * i].AsBytes() is not { } json)
-            {
-                continue;
-            }
-
-            var ttl = parts[2 * i + 1].AsInt64();
-            entries[i] = new KvEntry(keys[i], KvValue.Decode(json), KvValue.ETagOf(json), ttl < 0 ? null : TimeSpan.FromMilliseconds(ttl));
+            entries[i] = Entry(keys[i], stored[i]);
         }
 
         return entries;
@@ -78,17 +79,17 @@ public sealed partial class RedisKvStore : IKvStore
         bool applied;
         if (options.IfMatch is { } ifMatch)
         {
-            var reply = await RunAsync(RedisKvScripts.SetIfMatch, [Stored(key)], [NormalizeETag(ifMatch), json, TtlArgument(options.TimeToLive)], cancellationToken)
-                .ConfigureAwait(false);
-            applied = reply.AsInt64() == 1;
+            var reply = await CallAsync(
+                _database.ScriptEvaluateAsync(RedisKvScripts.SetIfMatch, [Stored(key)], [NormalizeETag(ifMatch), json, TtlArgument(options.TimeToLive)]),
+                cancellationToken).ConfigureAwait(false);
+            applied = (long)reply == 1;
         }
         else
         {
-            var when = options.OnlyIfAbsent ? SetCondition.NotExists : SetCondition.Always;
-            applied = await CallAsync(
-                static (redis, state, ct) => redis.SetAsync(state.Key, state.Json, state.Ttl, state.When, cancellationToken: ct),
-                (Key: Stored(key), Json: json, Ttl: options.TimeToLive, When: when),
-                cancellationToken).ConfigureAwait(false);
+            // No KEEPTTL: a write without a lifetime clears an earlier one.
+            var when = options.OnlyIfAbsent ? When.NotExists : When.Always;
+            applied = await CallAsync(_database.StringSetAsync(Stored(key), json, options.TimeToLive, keepTtl: false, when), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         return applied ? KvWriteResult.Written(etag) : KvWriteResult.PreconditionFailed;
@@ -98,25 +99,27 @@ public sealed partial class RedisKvStore : IKvStore
     public async ValueTask<IReadOnlyList<string>> SetManyAsync(IReadOnlyList<KvWrite> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var keys = new RedisValue[items.Count];
-        var args = new RedisValue[items.Count * 2];
         var etags = new string[items.Count];
+        var writes = new (RedisKey Key, byte[] Json, TimeSpan? Ttl)[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
             CheckKey(items[i].Key, "key");
             CheckTtl(items[i].TimeToLive, $"items[{i}].ttl");
             var json = KvValue.Encode(items[i].Value);
-            keys[i] = Stored(items[i].Key);
-            args[2 * i] = json;
-            args[(2 * i) + 1] = TtlArgument(items[i].TimeToLive);
+            writes[i] = (Stored(items[i].Key), json, items[i].TimeToLive);
             etags[i] = KvValue.ETagOf(json);
         }
 
-        if (items.Count > 0)
+        // A script may only touch keys of one slot on a cluster; on one Redis every key shares the same "no slot" group.
+        var scripts = new List<Task<RedisResult>>();
+        foreach (var group in writes.GroupBy(w => _redis.HashSlot(w.Key)))
         {
-            await RunAsync(RedisKvScripts.SetMany, keys, args, cancellationToken).ConfigureAwait(false);
+            var keys = group.Select(w => w.Key).ToArray();
+            var args = group.SelectMany(w => new RedisValue[] { w.Json, TtlArgument(w.Ttl) }).ToArray();
+            scripts.Add(_database.ScriptEvaluateAsync(RedisKvScripts.SetMany, keys, args));
         }
 
+        await CallAsync(Task.WhenAll(scripts), cancellationToken).ConfigureAwait(false);
         return etags;
     }
 
@@ -125,13 +128,13 @@ public sealed partial class RedisKvStore : IKvStore
     {
         if (ifMatch is null)
         {
-            var deleted = await CallAsync(static (redis, key, ct) => redis.UnlinkAsync([key], ct), Stored(key), cancellationToken)
-                .ConfigureAwait(false);
-            return deleted == 1 ? KvDeleteOutcome.Deleted : KvDeleteOutcome.NotFound;
+            var deleted = await CallAsync(_database.KeyDeleteAsync(Stored(key)), cancellationToken).ConfigureAwait(false);
+            return deleted ? KvDeleteOutcome.Deleted : KvDeleteOutcome.NotFound;
         }
 
-        var reply = await RunAsync(RedisKvScripts.DeleteIfMatch, [Stored(key)], [NormalizeETag(ifMatch)], cancellationToken).ConfigureAwait(false);
-        return reply.AsInt64() switch
+        var reply = await CallAsync(_database.ScriptEvaluateAsync(RedisKvScripts.DeleteIfMatch, [Stored(key)], [NormalizeETag(ifMatch)]), cancellationToken)
+            .ConfigureAwait(false);
+        return (long)reply switch
         {
             2 => KvDeleteOutcome.Deleted,
             1 => KvDeleteOutcome.PreconditionFailed,
@@ -143,57 +146,71 @@ public sealed partial class RedisKvStore : IKvStore
     public async ValueTask<long> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return keys.Count == 0
-            ? 0
-            : await CallAsync(static (redis, keys, ct) => redis.UnlinkAsync(keys, ct), StoredKeys(keys), cancellationToken).ConfigureAwait(false);
+        return await DeleteStoredAsync(keys.Select(Stored), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default) =>
-        new(CallAsync(static (redis, _, ct) => redis.PingAsync(ct), 0, cancellationToken));
+    public async ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default) =>
+        await CallAsync(_database.PingAsync(), cancellationToken).ConfigureAwait(false);
 
-    private string Stored(string key) => _prefix + key;
-
-    private RedisValue[] StoredKeys(IReadOnlyList<string> keys)
+    /// <summary>Deletes stored (prefixed) keys with one DEL per hash slot, so no command spans slots on a cluster.</summary>
+    private async Task<long> DeleteStoredAsync(IEnumerable<RedisKey> keys, CancellationToken cancellationToken)
     {
-        var stored = new RedisValue[keys.Count];
-        for (var i = 0; i < stored.Length; i++)
-        {
-            stored[i] = Stored(keys[i]);
-        }
-
-        return stored;
+        var deletes = keys.GroupBy(_redis.HashSlot).Select(group => _database.KeyDeleteAsync(group.ToArray())).ToArray();
+        return deletes.Length == 0 ? 0 : (await CallAsync(Task.WhenAll(deletes), cancellationToken).ConfigureAwait(false)).Sum();
     }
 
-    private Task<RedisReply> RunAsync(RedisScript script, RedisValue[] keys, RedisValue[] args, CancellationToken cancellationToken) =>
-        CallAsync(static (redis, state, ct) => state.script.EvaluateAsync(redis, state.keys, state.args, ct), (script, keys, args), cancellationToken);
+    private RedisKey Stored(string key) => _prefix + key;
 
-    /// <summary>Runs one Redis call and turns the client's failures into <see cref="StorageException"/>s.</summary>
-    private async Task<TResult> CallAsync<TState, TResult>(
-        Func<RedisConnection, TState, CancellationToken, Task<TResult>> call, TState state, CancellationToken cancellationToken)
+    private static KvEntry? Entry(string key, RedisValueWithExpiry stored)
+    {
+        if (stored.Value.IsNull)
+        {
+            return null;
+        }
+
+        var json = ((ReadOnlyMemory<byte>)stored.Value).Span;
+        return new KvEntry(key, KvValue.Decode(json), KvValue.ETagOf(json), stored.Expiry);
+    }
+
+    /// <summary>Awaits one Redis call (bounded by <paramref name="cancellationToken"/>) and turns the client's failures into <see cref="StorageException"/>s.</summary>
+    private async Task<TResult> CallAsync<TResult>(Task<TResult> call, CancellationToken cancellationToken)
     {
         try
         {
-            return await call(_redis, state, cancellationToken).ConfigureAwait(false);
+            return await call.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (RedisException ex) when (Translate(ex) is { } translated)
+        catch (Exception ex) when (Translate(ex) is { } translated)
         {
             throw translated;
         }
     }
 
-    private StorageException? Translate(RedisException error) => error switch
+    private StorageException? Translate(Exception error) => error switch
     {
-        RedisConnectionException or RedisTimeoutException or RedisProtocolException =>
-            StorageException.Unavailable($"Redis at {_redis.Endpoint} is unavailable: {error.Message}", error),
-        RedisServerException { Prefix: "OOM" } =>
-            new StorageException(StorageError.CapacityExceeded, $"Redis is out of memory: {error.Message}", null, error),
-        RedisServerException { Prefix: "LOADING" or "BUSY" or "MASTERDOWN" or "NOAUTH" or "WRONGPASS" or "READONLY" } =>
-            StorageException.Unavailable($"Redis at {_redis.Endpoint} cannot serve requests: {error.Message}", error),
-        RedisServerException { Prefix: "WRONGTYPE" } =>
-            new StorageException(StorageError.Conflict, $"A Redis key under '{_prefix}' holds a non-string value: {error.Message}", null, error),
+        RedisConnectionException or RedisTimeoutException =>
+            StorageException.Unavailable($"Redis at {Endpoints} is unavailable: {error.Message}", error),
+        RedisServerException server => ServerErrorCode(server) switch
+        {
+            "OOM" => new StorageException(StorageError.CapacityExceeded, $"Redis is out of memory: {error.Message}", null, error),
+            "LOADING" or "BUSY" or "MASTERDOWN" or "NOAUTH" or "WRONGPASS" or "READONLY" or "CLUSTERDOWN" or "TRYAGAIN" =>
+                StorageException.Unavailable($"Redis at {Endpoints} cannot serve requests: {error.Message}", error),
+            "WRONGTYPE" => new StorageException(StorageError.Conflict, $"A Redis key under '{_prefix}' holds a non-string value: {error.Message}", null, error),
+            _ => null,
+        },
         _ => null,
     };
+
+    // The error code is the first word of a server error, also when a script's redis.call raised it ("… WRONGTYPE …" in Redis 7).
+    private static string ServerErrorCode(RedisServerException error)
+    {
+        var message = error.Message;
+        var space = message.IndexOf(' ', StringComparison.Ordinal);
+        var code = space < 0 ? message : message[..space];
+        return code == "ERR" && message.Contains("WRONGTYPE", StringComparison.Ordinal) ? "WRONGTYPE" : code;
+    }
+
+    private string Endpoints => string.Join(",", _redis.GetEndPoints().Select(EndPointCollection.ToString));
 
     private static void CheckKey(string key, string field)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Sage.Storage.Hosting;
 using Sage.Storage.Kv;
+using StackExchange.Redis;
 
 namespace Sage.Kv.Extensions;
 
@@ -20,9 +21,7 @@ internal static class Extensions
         var backend = ResolveBackend(builder.Configuration);
         if (backend == "redis")
         {
-            var connectionString = builder.Configuration.GetConnectionString(RedisConnectionName)!;
-            var prefix = builder.Configuration[$"{KvOptions.SectionName}:{nameof(KvOptions.RedisKeyPrefix)}"] ?? new KvOptions().RedisKeyPrefix;
-            builder.Services.AddRedisKvStore(connectionString, prefix);
+            builder.AddRedisKv();
         }
         else
         {
@@ -41,6 +40,40 @@ internal static class Extensions
             tags: ["ready"]));
         builder.Services.AddHostedService<KvStartupLog>();
         return builder;
+    }
+
+    /// <summary>
+    /// Redis through Aspire's client integration (a shared <see cref="IConnectionMultiplexer"/>, its health check and
+    /// tracing). A URI-form setting is turned into the StackExchange form first, and a malformed one stops the start.
+    /// The client does not abort when Redis is down at start: it keeps reconnecting, and requests answer 503 meanwhile.
+    /// </summary>
+    private static void AddRedisKv(this IHostApplicationBuilder builder)
+    {
+        var redis = ParseRedisConnectionString(builder.Configuration.GetConnectionString(RedisConnectionName)!);
+        builder.AddRedisClient(RedisConnectionName, settings => settings.ConnectionString = redis.Configuration, options =>
+        {
+            redis.ApplyTo(options);
+            // Aspire's health check asks each node of a cluster for CLUSTER INFO, which StackExchange.Redis counts as an admin command.
+            options.AllowAdmin = true;
+        });
+        builder.Services.AddSingleton<IKvStore>(sp =>
+            new RedisKvStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<KvOptions>>().Value.RedisKeyPrefix));
+    }
+
+    /// <summary>Either accepted form of the Redis setting; anything StackExchange.Redis would refuse stops the service naming the setting.</summary>
+    internal static RedisConnectionString ParseRedisConnectionString(string value)
+    {
+        try
+        {
+            var redis = RedisConnectionString.Parse(value);
+            _ = redis.ToOptions();
+            return redis;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new OptionsValidationException(KvOptions.SectionName, typeof(KvOptions),
+                [$"ConnectionStrings:redis (ConnectionStrings__redis, REDIS_URI, SAGE_REDIS_URL) is not a Redis connection string: {ex.Message}"]);
+        }
     }
 
     /// <summary>The backend named by configuration, or the one the connection strings imply; a bad value stops the service.</summary>

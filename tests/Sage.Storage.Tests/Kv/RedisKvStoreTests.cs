@@ -1,35 +1,19 @@
 using System.Text;
-using Sage.Redis;
 using Sage.Storage;
 using Sage.Storage.Kv;
 using Sage.Testing;
+using StackExchange.Redis;
 
 namespace Sage.Storage.Tests.Kv;
 
-public sealed class RedisKvStoreTests(RedisServerFixture fixture) : KvStoreContract, IClassFixture<RedisServerFixture>
+public sealed class RedisKvStoreTests(RedisServerFixture fixture) : RedisKvStoreContract, IClassFixture<RedisServerFixture>
 {
-    private readonly string _prefix = $"sage:kv:test:{Guid.NewGuid():N}:";
-    private RedisConnection? _redis;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private RedisConnection Redis => _redis ?? throw new InvalidOperationException("Not connected.");
+    // Admin: one test reads INFO commandstats.
+    protected override string ConnectionString => fixture.Server.ConnectionString + ",allowAdmin=true";
 
-    protected override async ValueTask<IKvStore> CreateStoreAsync()
-    {
-        // A fresh prefix per test keeps tests on the shared server apart, as a fresh store would be.
-        _redis = await RedisConnection.ConnectAsync(fixture.Server.ConnectionString);
-        return new RedisKvStore(_redis, _prefix);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
+    private IDatabase Database => Redis.GetDatabase();
 
     [Fact]
     public void The_default_prefix_is_sage_kv_and_the_backend_is_named_redis()
@@ -41,24 +25,41 @@ public sealed class RedisKvStoreTests(RedisServerFixture fixture) : KvStoreContr
     }
 
     [Fact]
-    public async Task Values_are_stored_as_compact_json_text_under_the_prefix()
+    public async Task Values_are_stored_as_compact_json_text_under_thePrefix()
     {
         await Store.SetAsync("doc", Json("{ \"a\" : [1, 2],  \"b\" : true }"), cancellationToken: Ct);
 
-        Assert.Equal("{\"a\":[1,2],\"b\":true}", await Redis.GetStringAsync(_prefix + "doc", Ct));
-        Assert.Null(await Redis.GetStringAsync("doc", Ct));
+        Assert.Equal("{\"a\":[1,2],\"b\":true}", (string?)await Database.StringGetAsync(Prefix + "doc"));
+        Assert.True((await Database.StringGetAsync("doc")).IsNull);
     }
 
     [Fact]
     public async Task ETags_computed_by_redis_in_lua_match_the_ones_computed_in_dotnet()
     {
         var written = await Store.SetAsync("k", Json("{\"unicode\":\"日本\",\"n\":1.5}"), cancellationToken: Ct);
-        var stored = (await Redis.GetAsync(_prefix + "k", Ct))!;
-        var sha = await Redis.EvalAsync("return redis.sha1hex(redis.call('GET', KEYS[1]))", [_prefix + "k"], [], Ct);
+        byte[] stored = (await Database.StringGetAsync(Prefix + "k"))!;
+        var sha = await Database.ScriptEvaluateAsync("return redis.sha1hex(redis.call('GET', KEYS[1]))", [Prefix + "k"]);
 
         Assert.Equal(KvValue.ETagOf(stored), written.ETag);
-        Assert.Equal(written.ETag, sha.AsString());
+        Assert.Equal(written.ETag, (string?)sha);
         Assert.True((await Store.SetAsync("k", Json("2"), new KvSetOptions { IfMatch = $"\"{written.ETag!.ToUpperInvariant()}\"" }, Ct)).Applied);
+    }
+
+    [Fact]
+    public async Task Reads_run_no_lua_script()
+    {
+        await Store.SetManyAsync([new("a", Json("1")), new("b", Json("2"), TimeSpan.FromMinutes(1))], Ct);
+        var server = Redis.GetServers()[0];
+        var before = await ScriptCallsAsync(server);
+
+        var entry = await Store.GetAsync("b", Ct);
+        var entries = await Store.GetManyAsync(["a", "b", "missing"], Ct);
+
+        Assert.Equal(before, await ScriptCallsAsync(server));
+        Assert.Equal(KvValue.ETagOf("2"u8), entry!.ETag);
+        Assert.InRange(entry.TimeToLive!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+        Assert.Equal([KvValue.ETagOf("1"u8), KvValue.ETagOf("2"u8), null], entries.Select(e => e?.ETag));
+        Assert.Null(entries[0]!.TimeToLive);
     }
 
     [Fact]
@@ -75,11 +76,11 @@ public sealed class RedisKvStoreTests(RedisServerFixture fixture) : KvStoreContr
     }
 
     [Fact]
-    public async Task Scan_only_sees_keys_under_its_prefix_even_when_the_prefix_holds_glob_characters()
+    public async Task Scan_only_sees_keys_under_itsPrefix_even_when_thePrefix_holds_glob_characters()
     {
-        var odd = new RedisKvStore(Redis, $"{_prefix}[x]*?:");
+        var odd = new RedisKvStore(Redis, $"{Prefix}[x]*?:");
         await odd.SetAsync("inside", Json("1"), cancellationToken: Ct);
-        await Redis.SetAsync($"{_prefix}xz:outside", "1", cancellationToken: Ct);
+        await Database.StringSetAsync($"{Prefix}xz:outside", "1");
         await Store.SetAsync("plain", Json("1"), cancellationToken: Ct);
 
         var found = new List<string>();
@@ -130,13 +131,32 @@ public sealed class RedisKvStoreTests(RedisServerFixture fixture) : KvStoreContr
     }
 
     [Fact]
-    public async Task Foreign_non_string_values_under_the_prefix_are_reported_as_conflicts()
+    public async Task Foreign_non_string_values_under_thePrefix_are_reported_as_conflicts()
     {
-        await Redis.ExecuteAsync("LPUSH", [_prefix + "list", "x"], Ct);
+        await Database.ListLeftPushAsync(Prefix + "list", "x");
 
-        var error = await Assert.ThrowsAsync<StorageException>(async () => await Store.GetAsync("list", Ct));
+        var read = await Assert.ThrowsAsync<StorageException>(async () => await Store.GetAsync("list", Ct));
+        var conditional = await Assert.ThrowsAsync<StorageException>(async () =>
+            await Store.SetAsync("list", Json("1"), new KvSetOptions { IfMatch = "*" }, Ct));
 
-        Assert.Equal(StorageError.Conflict, error.Error);
+        Assert.Equal(StorageError.Conflict, read.Error);
+        Assert.Equal(StorageError.Conflict, conditional.Error);
+    }
+
+    private static async Task<long> ScriptCallsAsync(IServer server)
+    {
+        var stats = await server.InfoRawAsync("commandstats");
+        long calls = 0;
+        foreach (var line in stats!.Split('\n'))
+        {
+            if (line.StartsWith("cmdstat_eval", StringComparison.Ordinal) || line.StartsWith("cmdstat_fcall", StringComparison.Ordinal))
+            {
+                var start = line.IndexOf("calls=", StringComparison.Ordinal) + "calls=".Length;
+                calls += long.Parse(line[start..line.IndexOf(',', start)], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return calls;
     }
 }
 
@@ -153,24 +173,27 @@ public sealed class RedisKvStoreOutageTests : IAsyncLifetime
     [Fact]
     public async Task An_outage_surfaces_as_unavailable_and_the_store_works_again_after_redis_returns()
     {
-        var options = RedisOptions.Parse(_server.ConnectionString);
-        options.ReconnectMinDelay = TimeSpan.FromMilliseconds(20);
-        options.ReconnectMaxDelay = TimeSpan.FromMilliseconds(200);
-        await using var redis = await RedisConnection.ConnectAsync(options, Ct);
+        var options = RedisConnectionString.Parse(_server.ConnectionString + ",connectTimeout=1000").ToOptions();
+        options.ReconnectRetryPolicy = new LinearRetry(100);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var store = new RedisKvStore(redis);
         await store.SetAsync("k", System.Text.Json.JsonDocument.Parse("1").RootElement, cancellationToken: Ct);
 
         await _server.StopAsync();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var down = await Assert.ThrowsAsync<StorageException>(async () => await store.GetAsync("k", Ct));
         var ping = await Assert.ThrowsAsync<StorageException>(async () => await store.PingAsync(Ct));
 
         Assert.Equal(StorageError.Unavailable, down.Error);
         Assert.Equal(StorageError.Unavailable, ping.Error);
+        Assert.InRange(System.Diagnostics.Stopwatch.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.FromSeconds(3));
         Assert.NotNull(down.RetryAfter);
         Assert.IsAssignableFrom<RedisException>(down.InnerException);
+        Assert.Contains(_server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), down.Message, StringComparison.Ordinal);
 
         await _server.RestartAsync(Ct);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // The client reconnects by itself; writes fail fast (503) until it has.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
         while (!redis.IsConnected && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50, Ct);

@@ -33,7 +33,7 @@ else
         .WaitFor(redis)
         .WithEnvironment("SAGE_KV_BACKEND", "redis");
 
-    // Qdrant's reference sets ConnectionStrings__qdrant (gRPC) and ConnectionStrings__qdrant_http (REST); Sage.Vdb uses REST.
+    // Qdrant's reference sets ConnectionStrings__qdrant (gRPC) and ConnectionStrings__qdrant_http (REST); Sage.Vdb uses gRPC (Qdrant.Client).
     vdb.WithReference(qdrant)
         .WaitFor(qdrant)
         .WithEnvironment("SAGE_VDB_BACKEND", "qdrant");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need, builds everything that builds without Aspire
-# (SageAspire.Local.slnf), runs every test project, and ends with one line "N passed, N failed[, N skipped]".
+# The test command: installs what the tests need, builds everything (SageAspire.sln: the services, the AppHost, the
+# launcher, benches and tests), runs every test project, and ends with one line "N passed, N failed[, N skipped]".
 # Exits non-zero on any build or test failure. CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,17 +25,17 @@ fi
 command -v openssl >/dev/null 2>&1 || { echo "openssl is missing (the Redis TLS test makes its certificates with it): apt-get install openssl" >&2; exit 2; }
 
 # 2. Build once; the test runs below reuse it.
-say "building SageAspire.Local.slnf"
-dotnet build SageAspire.Local.slnf -c Debug -nologo -v minimal
+say "building SageAspire.sln"
+dotnet build SageAspire.sln -c Debug -nologo -v minimal
 
 # 3. Run every test project; results as TRX so the totals below come from the runner itself.
 results="$(pwd)/TestResults"
 rm -rf "$results"
 say "running tests"
 status=0
-dotnet test SageAspire.Local.slnf -c Debug --no-build -nologo \
+dotnet test SageAspire.sln -c Debug --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" \
-  --blame-hang-timeout 4m || status=$?
+  --blame-hang-timeout 6m || status=$?
 
 # 4. One summary line from the TRX counters of every test project.
 passed=0; failed=0; skipped=0; files=0

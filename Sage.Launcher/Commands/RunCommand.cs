@@ -13,7 +13,7 @@ internal static class RunCommand
     private static readonly Option<string> KvBackend = new("--kv-backend") { Description = "KV storage: memory (default) | redis." };
     private static readonly Option<string> RedisUrl = new("--redis-url") { Description = "Redis for --kv-backend redis (redis://[:password@]host:port); without it a redis-server is started." };
     private static readonly Option<string> VdbBackend = new("--vdb-backend") { Description = "VDB storage: embedded (default) | qdrant." };
-    private static readonly Option<string> QdrantUrl = new("--qdrant-url") { Description = "Qdrant REST URL for --vdb-backend qdrant (http://host:6333)." };
+    private static readonly Option<string> QdrantUrl = new("--qdrant-url") { Description = "Qdrant REST URL for --vdb-backend qdrant (http://host:6333); VDB uses the gRPC port beside it (6334)." };
     private static readonly Option<string> QdrantApiKey = new("--qdrant-api-key") { Description = "Qdrant API key, sent as the api-key header." };
     private static readonly Option<string> PersistDir = new("--persist-dir") { Description = "Keep data here across runs: vectors/ for VDB, redis/ for a managed redis-server." };
     private static readonly Option<string> ConfigFile = new("--config-file") { Description = "SAGE's services_config.yaml; flags override what it says." };

@@ -1,6 +1,6 @@
 namespace Sage.Launcher.Model;
 
-/// <summary>The Qdrant server VDB talks to over REST, and the gRPC port beside it (Qdrant's convention: REST + 1).</summary>
+/// <summary>The Qdrant server given by its REST URL, and the gRPC port beside it that VDB talks to (Qdrant's convention: REST + 1).</summary>
 public sealed record QdrantEndpoint(string Scheme, string Host, int HttpPort, string? ApiKey)
 {
     /// <summary>Qdrant's gRPC port, which Aspire also publishes (<c>ConnectionStrings__qdrant</c>).</summary>

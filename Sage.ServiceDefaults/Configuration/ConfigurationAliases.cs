@@ -67,11 +67,11 @@ public static class ConfigurationAliases
                 values[key] = key.StartsWith("services:", StringComparison.Ordinal) ? value.TrimEnd('/') : value;
         }
 
-        // Qdrant's alias is two variables; Aspire's form is one connection string.
+        // Qdrant's alias is two variables; Aspire's form is one connection string, the gRPC one Qdrant.Client uses.
         if (configuration["SAGE_QDRANT_URL"] is { Length: > 0 } qdrantUrl)
         {
             var key = configuration["SAGE_QDRANT_API_KEY"];
-            values["ConnectionStrings:qdrant_http"] = string.IsNullOrEmpty(key) ? $"Endpoint={qdrantUrl}" : $"Endpoint={qdrantUrl};Key={key}";
+            values["ConnectionStrings:qdrant"] = string.IsNullOrEmpty(key) ? $"Endpoint={qdrantUrl}" : $"Endpoint={qdrantUrl};Key={key}";
         }
         return values;
     }

@@ -20,7 +20,7 @@ internal sealed class VdbServiceProcess : IAsyncDisposable
     // Settings the service could inherit from this shell and that would change what is measured.
     private static readonly string[] Cleared =
     [
-        "SAGE_VDB_PERSIST_DIR", "SAGE_VDB_BACKEND", "SAGE_VDB_COLLECTION", "SAGE_QDRANT_URL", "ConnectionStrings__qdrant_http",
+        "SAGE_VDB_PERSIST_DIR", "SAGE_VDB_BACKEND", "SAGE_VDB_COLLECTION", "SAGE_QDRANT_URL", "ConnectionStrings__qdrant",
         "Sage__Vdb__PersistDirectory", "Sage__Vdb__Backend", "Sage__Vdb__Dimension", "Sage__Vdb__Collection", "DOTNET_ENVIRONMENT",
         "OTEL_EXPORTER_OTLP_ENDPOINT", "Vdb__Embedded__ParallelScanThreshold", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS",
     ];

@@ -10,7 +10,7 @@ public sealed class VdbOptions
 
     /// <summary>
     /// <c>embedded</c> or <c>qdrant</c> (alias <c>SAGE_VDB_BACKEND</c>). Unset: <c>qdrant</c> when a Qdrant connection string
-    /// is configured (<c>ConnectionStrings__qdrant_http</c>, <c>SAGE_QDRANT_URL</c>), else <c>embedded</c>.
+    /// is configured (<c>ConnectionStrings__qdrant</c>, gRPC, or <c>SAGE_QDRANT_URL</c>), else <c>embedded</c>.
     /// </summary>
     public string? Backend { get; set; }
 
@@ -29,7 +29,7 @@ public sealed class VdbOptions
     /// <summary>Directory the embedded engine persists to (alias <c>SAGE_VDB_PERSIST_DIR</c>); unset means in-memory only.</summary>
     public string? PersistDirectory { get; set; }
 
-    /// <summary>Most points in one upsert (413 above it).</summary>
+    /// <summary>Most points in one upsert (413 above it), on every backend.</summary>
     [Range(1, 1_000_000)]
     public int MaxBatchPoints { get; set; } = 10_000;
 }

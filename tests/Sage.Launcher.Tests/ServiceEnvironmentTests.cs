@@ -88,7 +88,6 @@ public sealed class ServiceEnvironmentTests
     }
 
     [Fact]
-    [Fact]
     public void Otlp_rows_appear_only_with_an_endpoint()
     {
         var without = Plan(new LaunchRequest());

@@ -4,7 +4,7 @@ namespace Sage.Storage.Vectors;
 
 /// <summary>
 /// A store of vectors with string ids and JSON metadata in named collections.
-/// Implementations: the embedded engine (default) and the Qdrant REST backend; both pass one contract suite.
+/// Implementations: the embedded engine (default) and the Qdrant backend (Qdrant.Client, gRPC); both pass one contract suite.
 /// Expected failures are <see cref="StorageException"/>s naming the field at fault.
 /// </summary>
 public interface IVectorStore

@@ -9,7 +9,8 @@ namespace Sage.Vdb.Extensions;
 
 internal static class Extensions
 {
-    public const string QdrantConnectionName = "qdrant_http";
+    /// <summary>Aspire's gRPC connection string of the Qdrant resource: <c>ConnectionStrings__qdrant</c>.</summary>
+    public const string QdrantConnectionName = "qdrant";
 
     /// <summary>Chooses and registers the vector backend, its health check, the storage error mapping and the default collection.</summary>
     public static IHostApplicationBuilder AddVectorStore(this IHostApplicationBuilder builder)
@@ -20,19 +21,23 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddStorageProblemDetails();
 
-        var vdb = builder.Configuration.GetSection(VdbOptions.SectionName);
+        // Both engines take their limits from the one bound VdbOptions.
         if (ResolveBackend(builder.Configuration) == "qdrant")
         {
-            builder.Services.AddQdrantVectorStore(builder.Configuration);
+            builder.AddQdrantClient(QdrantConnectionName);
+            builder.Services.AddOptions<QdrantVectorStoreOptions>()
+                .BindConfiguration(QdrantVectorStoreOptions.SectionName)
+                .Configure<IOptions<VdbOptions>>((o, vdb) => o.MaxBatchSize = vdb.Value.MaxBatchPoints);
+            builder.Services.AddQdrantVectorStore();
         }
         else
         {
-            builder.Services.AddEmbeddedVectorStore(o =>
+            builder.Services.AddOptions<EmbeddedVectorStoreOptions>().Configure<IOptions<VdbOptions>>((o, vdb) =>
             {
-                o.PersistDirectory = vdb[nameof(VdbOptions.PersistDirectory)] is { Length: > 0 } dir ? dir : null;
-                if (int.TryParse(vdb[nameof(VdbOptions.MaxBatchPoints)], out var max))
-                    o.MaxBatchSize = max;
+                o.PersistDirectory = string.IsNullOrWhiteSpace(vdb.Value.PersistDirectory) ? null : vdb.Value.PersistDirectory;
+                o.MaxBatchSize = vdb.Value.MaxBatchPoints;
             });
+            builder.Services.AddEmbeddedVectorStore();
         }
 
         builder.Services.AddSingleton<DefaultCollection>();
@@ -56,7 +61,7 @@ internal static class Extensions
             "embedded" => "embedded",
             "qdrant" when hasQdrant => "qdrant",
             "qdrant" => throw new OptionsValidationException(VdbOptions.SectionName, typeof(VdbOptions),
-                ["Sage:Vdb:Backend (SAGE_VDB_BACKEND) is 'qdrant' but no Qdrant endpoint is configured: set ConnectionStrings__qdrant_http or SAGE_QDRANT_URL."]),
+                ["Sage:Vdb:Backend (SAGE_VDB_BACKEND) is 'qdrant' but no Qdrant endpoint is configured: set ConnectionStrings__qdrant (Qdrant's gRPC endpoint, Endpoint=http://host:6334;Key=…) or SAGE_QDRANT_URL."]),
             _ => throw new OptionsValidationException(VdbOptions.SectionName, typeof(VdbOptions),
                 [$"Sage:Vdb:Backend (SAGE_VDB_BACKEND) must be 'embedded' or 'qdrant', not '{configured}'."]),
         };

@@ -76,10 +76,10 @@ public sealed class ConfigurationAliasesTests
     }
 
     [Fact]
-    public void Qdrant_url_and_key_become_the_aspire_connection_string()
+    public void Qdrant_url_and_key_become_the_aspire_grpc_connection_string()
     {
-        var configuration = Build([], new() { ["SAGE_QDRANT_URL"] = "http://localhost:6333", ["SAGE_QDRANT_API_KEY"] = "k" });
+        var configuration = Build([], new() { ["SAGE_QDRANT_URL"] = "http://localhost:6334", ["SAGE_QDRANT_API_KEY"] = "k" });
 
-        Assert.Equal("Endpoint=http://localhost:6333;Key=k", configuration["ConnectionStrings:qdrant_http"]);
+        Assert.Equal("Endpoint=http://localhost:6334;Key=k", configuration["ConnectionStrings:qdrant"]);
     }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Sage.Storage.Vectors;
+using Sage.Testing.Qdrant;
 
 namespace Sage.Storage.Tests.Vectors.Qdrant;
 
@@ -11,36 +13,53 @@ public sealed class QdrantErrorMappingTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task EveryRequest_CarriesTheApiKeyHeader()
+    public async Task EveryCall_CarriesTheApiKeyHeader()
     {
         await using var store = await QdrantTestStore.StartAsync(apiKey: "s3cret");
         await store.CreateCollectionAsync("keyed", new CollectionSpec(2), Ct);
-        await store.PingAsync(Ct);
-        Assert.NotEmpty(store.Server.Requests);
-        Assert.All(store.Server.Requests, r => Assert.Equal("s3cret", r.ApiKeyHeader));
+        await store.UpsertAsync("keyed", [new VectorPoint("a", new float[] { 1, 0 })], Ct);
+        Assert.NotEmpty(store.StandIn.Calls);
+        Assert.All(store.StandIn.Calls, call => Assert.Equal("s3cret", call.ApiKeyHeader));
+    }
+
+    [Fact]
+    public async Task EveryWrite_WaitsUntilQdrantAppliedIt()
+    {
+        await using var store = await QdrantTestStore.StartAsync();
+        await store.CreateCollectionAsync("c", new CollectionSpec(2, Distance.Dot), Ct);
+        await store.UpsertAsync("c", [new VectorPoint("a", new float[] { 1, 0 }), new VectorPoint("b", new float[] { 0, 1 })], Ct);
+        await store.UpdateAsync("c", new PointUpdate("a", new float[] { 2, 2 }, Json("""{"k":1}""")), Ct);
+        await store.DeleteAsync("c", ["b"], Ct);
+        await store.DeleteByFilterAsync("c", new VectorFilter(), Ct);
+
+        Assert.Equal(5, store.StandIn.Writes.Count);
+        Assert.All(store.StandIn.Writes, write => Assert.True(write.Wait));
     }
 
     [Fact]
     public async Task AWrongApiKey_IsUnavailable_NamingTheSetting()
     {
-        await using var server = await FakeQdrantServer.StartAsync(apiKey: "right");
-        using var services = QdrantTestStore.Services(server.Endpoint, "wrong");
-        var exception = await Assert.ThrowsAsync<StorageException>(() => services.GetRequiredService<IVectorStore>().ListCollectionsAsync(Ct));
+        await using var standIn = await QdrantStandIn.StartAsync(apiKey: "right", Ct);
+        using var host = QdrantTestStore.Host($"Endpoint={standIn.Endpoint};Key=wrong");
+        var exception = await Assert.ThrowsAsync<StorageException>(() => host.Services.GetRequiredService<IVectorStore>().ListCollectionsAsync(Ct));
         Assert.Equal(StorageError.Unavailable, exception.Error);
         Assert.Contains("API key", exception.Message);
+        Assert.Contains("ConnectionStrings:qdrant", exception.Message);
     }
 
     [Theory]
-    [InlineData(404, StorageError.NotFound)]
-    [InlineData(400, StorageError.Invalid)]
-    [InlineData(409, StorageError.Conflict)]
-    [InlineData(500, StorageError.Unavailable)]
-    [InlineData(503, StorageError.Unavailable)]
-    public async Task QdrantStatus_MapsToTheStorageError_KeepingQdrantsMessage(int status, StorageError expected)
+    [InlineData(StatusCode.NotFound, StorageError.NotFound)]
+    [InlineData(StatusCode.InvalidArgument, StorageError.Invalid)]
+    [InlineData(StatusCode.AlreadyExists, StorageError.Conflict)]
+    [InlineData(StatusCode.Internal, StorageError.Unavailable)]
+    [InlineData(StatusCode.Unavailable, StorageError.Unavailable)]
+    [InlineData(StatusCode.ResourceExhausted, StorageError.Unavailable)]
+    [InlineData(StatusCode.FailedPrecondition, StorageError.Unavailable)]
+    public async Task QdrantStatus_MapsToTheStorageError_KeepingQdrantsMessage(StatusCode status, StorageError expected)
     {
         await using var store = await QdrantTestStore.StartAsync();
         await store.CreateCollectionAsync("c", new CollectionSpec(2), Ct);
-        store.Server.Fault = request => request.Path.Value!.EndsWith("/points/count", StringComparison.Ordinal) ? (status, "qdrant says no") : null;
+        store.StandIn.Fault = method => method == "/qdrant.Points/Count" ? new Status(status, "qdrant says no") : null;
         var exception = await Assert.ThrowsAsync<StorageException>(() => store.CountAsync("c", null, Ct));
         Assert.Equal(expected, exception.Error);
         Assert.Contains("qdrant says no", exception.Message);
@@ -51,12 +70,13 @@ public sealed class QdrantErrorMappingTests
     }
 
     [Fact]
-    public async Task MissingCollection_IsNotFound_ButNullForGet()
+    public async Task MissingCollection_IsNotFound_NamingTheCollection_ButNullForGet()
     {
         await using var store = await QdrantTestStore.StartAsync();
         Assert.Null(await store.GetCollectionAsync("absent", Ct));
-        var exception = await Assert.ThrowsAsync<StorageException>(() => store.QueryAsync("absent", new VectorQuery(new float[] { 1, 0 }), Ct));
-        Assert.Equal(StorageError.NotFound, exception.Error);
+        var exception = await Assert.ThrowsAsync<StorageException>(() => store.CountAsync("absent", null, Ct));
+        Assert.Equal((StorageError.NotFound, "collection"), (exception.Error, exception.Field));
+        Assert.Contains("doesn't exist", exception.Message);
     }
 
     [Fact]
@@ -64,17 +84,32 @@ public sealed class QdrantErrorMappingTests
     {
         await using var store = await QdrantTestStore.StartAsync();
         await store.CreateCollectionAsync("c", new CollectionSpec(3), Ct);
-        var before = store.Server.Requests.Count;
         var exception = await Assert.ThrowsAsync<StorageException>(() => store.UpsertAsync("c", [new VectorPoint("a", new float[] { 1, 2, 3 }), new VectorPoint("b", new float[] { 1 })], Ct));
         Assert.Equal(("vectors[1].vector", StorageError.Invalid), (exception.Field, exception.Error));
-        Assert.DoesNotContain(store.Server.Requests.Skip(before), r => r.Method == "PUT");
+        Assert.Empty(store.StandIn.Writes);
+    }
+
+    [Fact]
+    public async Task DimensionMismatch_QdrantRefuses_IsInvalid()
+    {
+        await using var store = await QdrantTestStore.StartAsync();
+        await store.CreateCollectionAsync("c", new CollectionSpec(3), Ct);
+        // Another VDB recreates the collection with another size behind this store's cached spec: Qdrant's refusal is a 400, not a 503.
+        using var other = QdrantTestStore.Host(store.StandIn.ConnectionString);
+        var otherStore = other.Services.GetRequiredService<IVectorStore>();
+        await otherStore.DeleteCollectionAsync("c", Ct);
+        await otherStore.CreateCollectionAsync("c", new CollectionSpec(2), Ct);
+
+        var exception = await Assert.ThrowsAsync<StorageException>(() => store.UpsertAsync("c", [new VectorPoint("a", new float[] { 1, 2, 3 })], Ct));
+        Assert.Equal(StorageError.Invalid, exception.Error);
+        Assert.Contains("Vector dimension error", exception.Message);
     }
 
     [Fact]
     public async Task UnreachableServer_IsUnavailable_ForPingAndOperations()
     {
-        using var services = QdrantTestStore.Services(new Uri($"http://127.0.0.1:{FreePort()}"), null);
-        var store = services.GetRequiredService<IVectorStore>();
+        using var host = QdrantTestStore.Host($"Endpoint=http://127.0.0.1:{FreePort()}");
+        var store = host.Services.GetRequiredService<IVectorStore>();
         var ping = await Assert.ThrowsAsync<StorageException>(() => store.PingAsync(Ct));
         Assert.Equal(StorageError.Unavailable, ping.Error);
         var list = await Assert.ThrowsAsync<StorageException>(() => store.ListCollectionsAsync(Ct));
@@ -84,24 +119,32 @@ public sealed class QdrantErrorMappingTests
     [Fact]
     public async Task SlowServer_IsUnavailable_AfterTheTimeout()
     {
-        await using var server = await FakeQdrantServer.StartAsync();
-        server.Fault = _ =>
-        {
-            Thread.Sleep(1500);
-            return null;
-        };
-        using var services = QdrantTestStore.Services(server.Endpoint, null, o => o.Timeout = TimeSpan.FromMilliseconds(300));
-        var exception = await Assert.ThrowsAsync<StorageException>(() => services.GetRequiredService<IVectorStore>().ListCollectionsAsync(Ct));
+        await using var store = await QdrantTestStore.StartAsync(configure: o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        store.StandIn.Delay = TimeSpan.FromSeconds(5);
+        var exception = await Assert.ThrowsAsync<StorageException>(() => store.ListCollectionsAsync(Ct)).WaitAsync(TimeSpan.FromSeconds(4), Ct);
         Assert.Equal(StorageError.Unavailable, exception.Error);
+        Assert.Contains("in time", exception.Message);
     }
 
     [Fact]
-    public async Task Ping_TimesTheRoundTrip_ThroughReadyz()
+    public async Task CallerCancellation_IsCancellation_NotAnOutage()
+    {
+        await using var store = await QdrantTestStore.StartAsync();
+        store.StandIn.Delay = TimeSpan.FromSeconds(5);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListCollectionsAsync(cancel.Token)).WaitAsync(TimeSpan.FromSeconds(4), Ct);
+    }
+
+    [Fact]
+    public async Task Ping_TimesTheRoundTrip_ThroughQdrantsHealthCheck()
     {
         await using var store = await QdrantTestStore.StartAsync();
         Assert.True(await store.PingAsync(Ct) > TimeSpan.Zero);
-        Assert.Contains(store.Server.Requests, r => r.Method == "GET" && r.PathAndQuery == "/readyz");
+        Assert.Contains(store.StandIn.Calls, c => c.Method == "/qdrant.Qdrant/HealthCheck");
     }
+
+    private static System.Text.Json.JsonElement Json(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
 
     private static int FreePort()
     {

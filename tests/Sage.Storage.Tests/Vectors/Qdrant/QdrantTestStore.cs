@@ -1,52 +1,56 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Sage.Storage.Vectors;
 using Sage.Storage.Vectors.Qdrant;
+using Sage.Testing.Qdrant;
 
 namespace Sage.Storage.Tests.Vectors.Qdrant;
 
 /// <summary>
-/// A Qdrant store built through <c>AddQdrantVectorStore</c>, over a stand-in server. After every call it fails the
-/// test if any request broke Qdrant's API document; disposing it stops the server.
+/// A Qdrant store wired as Sage.Vdb wires it (<c>AddQdrantClient("qdrant")</c> + <c>AddQdrantVectorStore</c>) over a
+/// stand-in Qdrant. After every call it fails the test if the stand-in met a request it could not serve as Qdrant would.
 /// </summary>
-internal sealed class QdrantTestStore(FakeQdrantServer server, ServiceProvider services, bool ownsServer = true) : IVectorStore, IAsyncDisposable
+internal sealed class QdrantTestStore(QdrantStandIn standIn, IHost host, bool ownsStandIn = true) : IVectorStore, IAsyncDisposable
 {
-    private readonly IVectorStore _inner = services.GetRequiredService<IVectorStore>();
+    private readonly IVectorStore _inner = host.Services.GetRequiredService<IVectorStore>();
 
-    public FakeQdrantServer Server { get; } = server;
+    public QdrantStandIn StandIn { get; } = standIn;
 
     public string Backend => _inner.Backend;
 
-    public static async Task<QdrantTestStore> StartAsync(string? apiKey = "test-key", Action<QdrantOptions>? configure = null)
+    public static async Task<QdrantTestStore> StartAsync(string? apiKey = "test-key", Action<QdrantVectorStoreOptions>? configure = null)
     {
-        var server = await FakeQdrantServer.StartAsync(apiKey);
-        return new QdrantTestStore(server, Services(server.Endpoint, apiKey, configure));
+        var standIn = await QdrantStandIn.StartAsync(apiKey, TestContext.Current.CancellationToken);
+        return new QdrantTestStore(standIn, Host(standIn.ConnectionString, configure));
     }
 
-    /// <summary>A store over a server shared by a test class; disposing it leaves the server running.</summary>
-    public static QdrantTestStore Over(FakeQdrantServer server) => new(server, Services(server.Endpoint, server.ApiKey), ownsServer: false);
+    /// <summary>A store over a stand-in shared by a test class; disposing it leaves the stand-in running.</summary>
+    public static QdrantTestStore Over(QdrantStandIn standIn) => new(standIn, Host(standIn.ConnectionString), ownsStandIn: false);
 
-    public static ServiceProvider Services(Uri endpoint, string? apiKey, Action<QdrantOptions>? configure = null)
+    /// <summary>A host with the Qdrant backend registered for <c>ConnectionStrings:qdrant</c> = <paramref name="connectionString"/>.</summary>
+    public static IHost Host(string connectionString, Action<QdrantVectorStoreOptions>? configure = null)
     {
-        var services = new ServiceCollection();
-        services.AddQdrantVectorStore(options =>
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:qdrant"] = connectionString });
+        builder.AddQdrantClient("qdrant");
+        builder.Services.AddQdrantVectorStore(options =>
         {
-            options.Endpoint = endpoint;
-            options.ApiKey = apiKey;
             options.Timeout = TimeSpan.FromSeconds(10);
             configure?.Invoke(options);
         });
-        return services.BuildServiceProvider();
+        return builder.Build();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await services.DisposeAsync();
-        if (ownsServer)
+        host.Dispose();
+        if (ownsStandIn)
         {
-            await Server.DisposeAsync();
+            await StandIn.DisposeAsync();
         }
 
-        Server.AssertNoViolations();
+        StandIn.AssertNoViolations();
     }
 
     private async Task<T> Checked<T>(Task<T> call)
@@ -57,7 +61,7 @@ internal sealed class QdrantTestStore(FakeQdrantServer server, ServiceProvider s
         }
         finally
         {
-            Server.AssertNoViolations();
+            StandIn.AssertNoViolations();
         }
     }
 
@@ -69,7 +73,7 @@ internal sealed class QdrantTestStore(FakeQdrantServer server, ServiceProvider s
         }
         finally
         {
-            Server.AssertNoViolations();
+            StandIn.AssertNoViolations();
         }
     }
 

@@ -31,6 +31,10 @@ public static class HealthEndpoints
         return endpoints;
     }
 
+    /// <summary>Whether <paramref name="path"/> is one of the probes (kept out of traces and open without an API key).</summary>
+    public static bool IsProbe(PathString path) =>
+        path.StartsWithSegments(HealthPath, StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(AlivePath, StringComparison.OrdinalIgnoreCase);
+
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
 
     // snake_case JSON naming each check, so `sage status` and operators can see which dependency is down.

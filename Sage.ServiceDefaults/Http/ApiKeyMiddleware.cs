@@ -18,7 +18,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiKeyOpti
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_expectedHash is null || IsProbe(context.Request.Path) || Presents(context.Request, _expectedHash))
+        if (_expectedHash is null || HealthEndpoints.IsProbe(context.Request.Path) || Presents(context.Request, _expectedHash))
         {
             await next(context);
             return;
@@ -37,10 +37,6 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiKeyOpti
             },
         });
     }
-
-    private static bool IsProbe(PathString path) =>
-        path.Equals(HealthEndpoints.HealthPath, StringComparison.OrdinalIgnoreCase)
-        || path.Equals(HealthEndpoints.AlivePath, StringComparison.OrdinalIgnoreCase);
 
     private static bool Presents(HttpRequest request, byte[] expectedHash)
     {

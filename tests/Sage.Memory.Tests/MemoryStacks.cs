@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sage.Kv;
-using Sage.ServiceDefaults.Telemetry;
 using Sage.Storage.Kv;
+using Sage.Testing;
 using Sage.Storage.Vectors;
 using Sage.Storage.Vectors.Embedded;
 using Sage.Vdb;
@@ -24,7 +24,7 @@ public abstract class MemoryStack : IAsyncLifetime
 
     public abstract KestrelHost<MemoryOptions> Memory { get; }
 
-    public SpanCollector Spans { get; } = new();
+    public ExportedSpans Spans { get; } = new();
 
     /// <summary>Settings every Memory host in these tests runs with: quick expiry sweeps, small limits, a short retry policy.</summary>
     public static Dictionary<string, string?> MemorySettings(string mode) => new()
@@ -42,7 +42,7 @@ public abstract class MemoryStack : IAsyncLifetime
     };
 
     protected void AddSpans(IServiceCollection services) =>
-        services.Configure<SageTelemetryOptions>(o => o.AddSpanCollector(Spans));
+        services.AddExportedSpans(Spans);
 
     public virtual ValueTask InitializeAsync()
     {

@@ -65,7 +65,7 @@ internal static class Extensions
     private sealed class MemoryStartupLog(IOptions<MemoryOptions> options, DependencyProbe probe, IConfiguration configuration, ILogger<MemoryStartupLog> logger)
         : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
             var settings = options.Value;
             if (settings.IsEmbedded)
@@ -76,9 +76,8 @@ internal static class Extensions
             else
             {
                 logger.LogInformation("Memory mode: standard (KV at {Kv}, VDB at {Vdb}); collection '{Collection}'",
-                    probe.LocationOf("kv"), probe.LocationOf("vdb"), settings.Collection);
+                    await probe.LocationOfAsync("kv", cancellationToken), await probe.LocationOfAsync("vdb", cancellationToken), settings.Collection);
             }
-            return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

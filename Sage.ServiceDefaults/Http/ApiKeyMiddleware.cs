@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Sage.ServiceDefaults.Health;
 
@@ -9,7 +10,7 @@ namespace Sage.ServiceDefaults.Http;
 /// <summary>With an API key configured, refuses every request without it (401 problem), except the health probes.</summary>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiKeyOptions> options, IProblemDetailsService problems)
 {
-    public const string HeaderName = "X-Api-Key";
+    public const string HeaderName = SageClientHostingExtensions.ApiKeyHeader;
 
     // Hash once so the comparison below takes the same time whatever the length of the presented key.
     private readonly byte[]? _expectedHash = string.IsNullOrEmpty(options.Value.ApiKey)

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Sage.Client;
 
 namespace Sage.ServiceDefaults.Http;
 
@@ -17,14 +18,12 @@ namespace Sage.ServiceDefaults.Http;
 /// </summary>
 public static class HttpConventions
 {
-    /// <summary>Applies SageAspire's wire JSON settings to <paramref name="options"/>.</summary>
+    /// <summary>Applies SageAspire's wire JSON settings (<see cref="SageJson"/>) to <paramref name="options"/>, strict about input.</summary>
     public static JsonSerializerOptions ApplySageJson(this JsonSerializerOptions options)
     {
-        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.ApplyWireSettings();
         // A misspelt field ("topk") is a 400 naming it, not a silently ignored default.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         return options;
     }
 

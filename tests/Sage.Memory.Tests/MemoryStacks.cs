@@ -84,6 +84,20 @@ public sealed class EmbeddedStack : MemoryStack
 /// </summary>
 public sealed class StandardStack : MemoryStack
 {
+    private readonly string? _dependencyApiKey;
+    private readonly string? _memoryApiKey;
+
+    public StandardStack()
+    {
+    }
+
+    /// <summary>A stack whose KV and VDB need <paramref name="dependencyApiKey"/> and whose Memory has <paramref name="memoryApiKey"/>.</summary>
+    internal StandardStack(string? dependencyApiKey, string? memoryApiKey)
+    {
+        _dependencyApiKey = dependencyApiKey;
+        _memoryApiKey = memoryApiKey;
+    }
+
     private readonly InMemoryKvStore _kv = new(Options.Create(new InMemoryKvStoreOptions()));
     private readonly EmbeddedVectorStore _vectors = new();
     private KestrelHost<MemoryOptions>? _memory;
@@ -104,7 +118,7 @@ public sealed class StandardStack : MemoryStack
 
     protected override void Start()
     {
-        var quiet = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
+        var quiet = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Sage:ApiKey"] = _dependencyApiKey };
         KvService = new KestrelHost<KvOptions>(new Dictionary<string, string?>(quiet) { ["Sage:Kv:Backend"] = "memory" }, services =>
         {
             services.RemoveAll<IKvStore>();
@@ -125,6 +139,7 @@ public sealed class StandardStack : MemoryStack
         var settings = MemorySettings("standard");
         settings["services:kv:http:0"] = KvService.Address.ToString().TrimEnd('/');
         settings["services:vdb:http:0"] = VdbService.Address.ToString().TrimEnd('/');
+        settings["Sage:ApiKey"] = _memoryApiKey;
         _memory = new KestrelHost<MemoryOptions>(settings, AddSpans);
         _memory.Start();
     }

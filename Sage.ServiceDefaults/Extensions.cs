@@ -79,6 +79,19 @@ public static class SageServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The request pipeline's conventions, first in it: every error becomes a problem response, then the API key is checked.
+    /// Call it right after <c>Build()</c>.
+    /// </summary>
+    public static WebApplication UseSageHttpConventions(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
     /// <summary>Maps <c>/health</c>, <c>/alive</c>, <c>/metrics</c> and <c>/openapi/v1.json</c> — in every environment, since container probes need them.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

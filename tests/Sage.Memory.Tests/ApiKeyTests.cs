@@ -44,5 +44,22 @@ public sealed class ApiKeyTests
         }
     }
 
+    [Fact]
+    public async Task Dependencies_refusing_memorys_key_are_reported_unhealthy_by_the_dependencies_route()
+    {
+        await using var stack = new StandardStack("right", "wrong");
+        await stack.InitializeAsync();
+        stack.Client.DefaultRequestHeaders.Add("X-Api-Key", "wrong");
+
+        using var report = JsonDocument.Parse(await stack.Client.GetStringAsync("/dependencies", Ct));
+
+        foreach (var dependency in new[] { "kv", "vdb" })
+        {
+            var status = report.RootElement.GetProperty(dependency);
+            Assert.Equal("unhealthy", status.GetProperty("status").GetString());
+            Assert.Contains("refused this service's credentials", status.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

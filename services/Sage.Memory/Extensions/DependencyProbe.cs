@@ -69,7 +69,11 @@ public sealed class DependencyProbe(
                 var latency = await PingAsync(name, timeout.Token);
                 return new DependencyStatus(name, location, "healthy", Math.Round(latency.TotalMilliseconds, 3), BackendOf(name));
             }
-            return await ProbeHealthAsync(name, location, started, timeout.Token);
+            var status = await ProbeHealthAsync(name, location, started, timeout.Token);
+            // /health is open to anyone; the ping also makes one keyed call, so refused credentials show here too.
+            if (status.Status == "healthy")
+                await PingAsync(name, timeout.Token);
+            return status;
         }
         // ExecutionRejectedException: the resilience handler's open circuit or timeout.
         catch (Exception e) when (e is StorageException or HttpRequestException or ExecutionRejectedException or OperationCanceledException or JsonException or InvalidOperationException)

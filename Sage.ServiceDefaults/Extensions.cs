@@ -1,9 +1,15 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Sage.ServiceDefaults.Configuration;
-using Sage.ServiceDefaults.Discovery;
 using Sage.ServiceDefaults.Health;
+using Sage.ServiceDefaults.Hosting;
 using Sage.ServiceDefaults.Http;
 using Sage.ServiceDefaults.Resilience;
 using Sage.ServiceDefaults.Telemetry;
@@ -12,7 +18,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The defaults every SageAspire service starts with, in the shape of Aspire's service-defaults template:
-/// configuration aliases, telemetry, health, service discovery, resilience and the HTTP conventions.
+/// configuration aliases, OpenTelemetry, health, service discovery, resilience and the HTTP conventions.
 /// </summary>
 public static class SageServiceDefaultsExtensions
 {
@@ -25,11 +31,44 @@ public static class SageServiceDefaultsExtensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddSageResilienceHandler();
             http.AddServiceDiscovery();
         });
         builder.AddHttpConventions();
-        builder.Services.AddHostedService<Sage.ServiceDefaults.Hosting.ParentProcessWatcher>();
+        builder.Services.AddHostedService<ParentProcessWatcher>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Logs, metrics and traces through OpenTelemetry.Extensions.Hosting: ASP.NET Core (health probes left out of
+    /// traces), HttpClient and runtime instrumentation, every <c>Sage.*</c> source and meter, a Prometheus reader for
+    /// <c>/metrics</c>, and OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. The SDK reads the other
+    /// <c>OTEL_*</c> settings (protocol, headers, service name, sampler, intervals) from the host's configuration.
+    /// </summary>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            // The env detector comes last so OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES override the application name.
+            .ConfigureResource(resource => resource.Clear().AddService(builder.Environment.ApplicationName).AddTelemetrySdk().AddEnvironmentVariableDetector())
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(SageTelemetry.Wildcard)
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(SageTelemetry.Wildcard)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation(http => http.EnrichWithHttpResponseMessage = ExpectedNotFound.Enrich));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
     }
 
@@ -40,11 +79,24 @@ public static class SageServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The request pipeline's conventions, first in it: every error becomes a problem response, then the API key is checked.
+    /// Call it right after <c>Build()</c>.
+    /// </summary>
+    public static WebApplication UseSageHttpConventions(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
     /// <summary>Maps <c>/health</c>, <c>/alive</c>, <c>/metrics</c> and <c>/openapi/v1.json</c> — in every environment, since container probes need them.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
-        app.MapPrometheusMetrics();
+        app.MapPrometheusScrapingEndpoint().ExcludeFromDescription();
         app.MapOpenApi();
         return app;
     }

@@ -22,14 +22,19 @@ public static class HealthEndpoints
     /// <summary>Maps both probes. <c>/health</c> answers 200 when healthy or degraded and 503 when unhealthy.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteReportAsync });
+        // Container probes carry no credentials.
+        endpoints.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteReportAsync }).AllowAnonymous();
         endpoints.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
             ResponseWriter = WriteReportAsync,
-        });
+        }).AllowAnonymous();
         return endpoints;
     }
+
+    /// <summary>Whether <paramref name="path"/> is one of the probes (kept out of traces).</summary>
+    public static bool IsProbe(PathString path) =>
+        path.StartsWithSegments(HealthPath, StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(AlivePath, StringComparison.OrdinalIgnoreCase);
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
 

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Sage.Client;
 
 namespace Sage.ServiceDefaults.Http;
 
@@ -17,18 +18,16 @@ namespace Sage.ServiceDefaults.Http;
 /// </summary>
 public static class HttpConventions
 {
-    /// <summary>Applies SageAspire's wire JSON settings to <paramref name="options"/>.</summary>
+    /// <summary>Applies SageAspire's wire JSON settings (<see cref="SageJson"/>) to <paramref name="options"/>, strict about input.</summary>
     public static JsonSerializerOptions ApplySageJson(this JsonSerializerOptions options)
     {
-        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.ApplyWireSettings();
         // A misspelt field ("topk") is a 400 naming it, not a silently ignored default.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         return options;
     }
 
-    /// <summary>Registers the conventions; the middleware is added at the front of the pipeline by a startup filter.</summary>
+    /// <summary>Registers the conventions; <c>app.UseSageHttpConventions()</c> adds their middleware.</summary>
     public static TBuilder AddHttpConventions<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<HttpLimitsOptions>()
@@ -46,25 +45,22 @@ public static class HttpConventions
         builder.Services.AddSingleton<IDeveloperPageExceptionFilter, ExceptionHandlersFirstFilter>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>();
-        builder.Services.AddTransient<IStartupFilter, HttpConventionsStartupFilter>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        // With a key configured, every endpoint needs it unless it allows anonymous callers (the health probes do).
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<ApiKeyOptions>>((authorization, apiKey) =>
+        {
+            if (!string.IsNullOrEmpty(apiKey.Value.ApiKey))
+                authorization.FallbackPolicy = new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
+        });
         return builder;
     }
+
 
     private sealed class KestrelLimitsSetup(IOptions<HttpLimitsOptions> limits) : IConfigureOptions<KestrelServerOptions>
     {
         public void Configure(KestrelServerOptions options) =>
             options.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
-    }
-
-    // Runs before the service's own middleware, so every error anywhere becomes a problem response.
-    private sealed class HttpConventionsStartupFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.UseExceptionHandler();
-            app.UseStatusCodePages();
-            app.UseMiddleware<ApiKeyMiddleware>();
-            next(app);
-        };
     }
 }

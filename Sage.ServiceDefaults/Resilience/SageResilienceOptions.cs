@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Sage.ServiceDefaults.Resilience;
 
 /// <summary>
-/// The resilience of every outgoing HttpClient call (<c>Sage:Http:Resilience</c>), modelled on Aspire's standard
-/// handler: total timeout → retry → circuit breaker → attempt timeout.
+/// The resilience of every outgoing HttpClient call (<c>Sage:Http:Resilience</c>), applied to
+/// Microsoft.Extensions.Http.Resilience's standard handler: total timeout → retry → circuit breaker → attempt timeout.
 /// </summary>
 public sealed class SageResilienceOptions : IValidatableObject
 {
@@ -19,17 +19,16 @@ public sealed class SageResilienceOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Retries after the first attempt, for idempotent requests only; 0 turns retries off. Default 3.</summary>
+    /// <summary>Retries after the first attempt, for safe or marked-idempotent requests only; 0 turns retries off. Default 3.</summary>
     [Range(0, 10)]
     public int MaxRetryAttempts { get; set; } = 3;
 
-    /// <summary>First retry delay; later ones grow exponentially, with jitter. Default 200 ms.</summary>
+    /// <summary>
+    /// First retry delay; later ones grow exponentially, with jitter. A <c>Retry-After</c> answer is honoured instead,
+    /// within the total timeout. Default 200 ms (the standard handler's own is 2 s).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>Longest <c>Retry-After</c> honoured; a longer one is shortened to this. Default 10 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Share of failed calls in <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit. Default 0.5.</summary>
     [Range(0.01, 1.0)]
@@ -50,10 +49,11 @@ public sealed class SageResilienceOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (AttemptTimeout > TotalRequestTimeout)
+        // The standard handler refuses an attempt timeout that is not shorter than the total one.
+        if (AttemptTimeout >= TotalRequestTimeout)
         {
             yield return new ValidationResult(
-                $"{SectionName}:{nameof(AttemptTimeout)} ({AttemptTimeout}) must not exceed {nameof(TotalRequestTimeout)} ({TotalRequestTimeout}).",
+                $"{SectionName}:{nameof(AttemptTimeout)} ({AttemptTimeout}) must be shorter than {nameof(TotalRequestTimeout)} ({TotalRequestTimeout}).",
                 [nameof(AttemptTimeout)]);
         }
         // As in Aspire: a window shorter than two attempts would judge the service on a single slow call.

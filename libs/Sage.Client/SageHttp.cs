@@ -6,14 +6,6 @@ namespace Sage.Client;
 /// <summary>What every typed client does the same way: JSON in and out, problems as <see cref="SageApiException"/>, retry marks.</summary>
 internal static class SageHttp
 {
-    /// <summary>
-    /// The <see cref="HttpRequestMessage.Options"/> key the resilience handler of Sage.ServiceDefaults reads
-    /// (<c>SageHttpRequestOptions.Idempotent</c>); duplicated by name so this library need not depend on ServiceDefaults.
-    /// </summary>
-    public const string IdempotentOptionKey = "Sage.Idempotent";
-
-    private static readonly HttpRequestOptionsKey<bool> Idempotent = new(IdempotentOptionKey);
-
     /// <summary>A request with a JSON body (when <paramref name="body"/> is given).</summary>
     public static HttpRequestMessage Request<TBody>(HttpMethod method, string path, TBody body, bool idempotent = false)
     {
@@ -27,7 +19,7 @@ internal static class SageHttp
     {
         var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (idempotent)
-            request.Options.Set(Idempotent, true);
+            request.MarkIdempotent();
         return request;
     }
 
@@ -45,6 +37,7 @@ internal static class SageHttp
     /// <summary>Sends, then reads the JSON answer; null for a 404; throws <see cref="SageApiException"/> for other errors.</summary>
     public static async Task<T?> SendOrNullAsync<T>(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken) where T : class
     {
+        request.ExpectNotFound();
         using (request)
         using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
         {
@@ -58,6 +51,7 @@ internal static class SageHttp
     /// <summary>Sends a request whose success has no body: true for 2xx, false for 404, <see cref="SageApiException"/> otherwise.</summary>
     public static async Task<bool> SendFoundAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        request.ExpectNotFound();
         using (request)
         using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
         {

@@ -9,14 +9,19 @@ public static class SageJson
     /// <summary>Options the typed clients use; the services apply the same settings.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
+    /// <summary>Applies the wire settings to <paramref name="options"/>; the services add their stricter input rules on top.</summary>
+    public static JsonSerializerOptions ApplyWireSettings(this JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        return options;
+    }
+
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web).ApplyWireSettings();
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

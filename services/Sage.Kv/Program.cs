@@ -8,6 +8,7 @@ builder.AddKvStore();
 
 var app = builder.Build();
 
+app.UseSageHttpConventions();
 app.MapDefaultEndpoints();
 app.MapKvApi();
 

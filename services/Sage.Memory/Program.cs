@@ -8,6 +8,7 @@ builder.AddMemoryStore();
 
 var app = builder.Build();
 
+app.UseSageHttpConventions();
 app.MapDefaultEndpoints();
 app.MapMemoryApi();
 app.MapSessionsApi();

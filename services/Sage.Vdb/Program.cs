@@ -8,6 +8,7 @@ builder.AddVectorStore();
 
 var app = builder.Build();
 
+app.UseSageHttpConventions();
 app.MapDefaultEndpoints();
 app.MapVectorsApi();
 app.MapCollectionsApi();

@@ -7,7 +7,6 @@ using Sage.Client.Hosting;
 using Sage.Client.Kv;
 using Sage.Client.Memory;
 using Sage.Client.Vdb;
-using Sage.ServiceDefaults.Discovery;
 
 namespace Sage.Client.Tests;
 
@@ -34,7 +33,7 @@ public sealed class HostingTests
             ["services:memory:http:0"] = "http://localhost:18000",
             ["Sage:Clients:memory:ApiKey"] = "s3cret",
         });
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.AddServiceDiscovery().ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         var stub = StubHandler.Json(DependenciesJson);
         builder.AddSageMemoryClient("memory").ConfigurePrimaryHttpMessageHandler(() => stub);
         using var host = builder.Build();
@@ -43,7 +42,7 @@ public sealed class HostingTests
 
         Assert.Equal("standard", dependencies.Mode);
         var request = Assert.Single(stub.Requests);
-        Assert.Equal("http://localhost:18000/dependencies", request.RequestUri!.AbsoluteUri);
+        Assert.Equal("http://localhost:18000/dependencies", Assert.Single(stub.SentTo)!.AbsoluteUri);
         Assert.Equal(["s3cret"], request.Headers.GetValues("X-Api-Key"));
     }
 

@@ -4,7 +4,6 @@ using System.Text;
 using Sage.Client.Kv;
 using Sage.Client.Memory;
 using Sage.Client.Vdb;
-using Sage.ServiceDefaults.Resilience;
 
 namespace Sage.Client.Tests;
 
@@ -14,6 +13,9 @@ public sealed class ProblemAndRetryTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static HttpClient Over(HttpMessageHandler handler) => new(handler) { BaseAddress = new Uri("http://service/") };
+
+    private static bool MarkedIdempotent(HttpRequestMessage request) =>
+        request.Options.TryGetValue(SageRequestOptions.Idempotent, out var idempotent) && idempotent;
 
     [Fact]
     public async Task A_503_carries_retry_after_title_detail_and_trace_id()
@@ -63,12 +65,12 @@ public sealed class ProblemAndRetryTests
         await vdb.ScrollAsync(new ScrollVectorsRequest(), "c", Ct);
         await vdb.CountAsync(cancellationToken: Ct);
         await memory.SearchAsync(new SearchMemoriesRequest([1f]), Ct);
-        Assert.All(handler.Requests, request => Assert.True(request.IsIdempotent(), request.RequestUri!.ToString()));
+        Assert.All(handler.Requests, request => Assert.True(MarkedIdempotent(request), request.RequestUri!.ToString()));
 
         handler.Requests.Clear();
         await kv.BatchSetAsync([new KvBatchItem("a", System.Text.Json.JsonDocument.Parse("1").RootElement)], Ct);
         await vdb.DeleteManyAsync(new DeleteVectorsRequest(Ids: ["a"]), cancellationToken: Ct);
-        Assert.All(handler.Requests, request => Assert.False(request.IsIdempotent(), request.RequestUri!.ToString()));
+        Assert.All(handler.Requests, request => Assert.False(MarkedIdempotent(request), request.RequestUri!.ToString()));
     }
 
     [Fact]

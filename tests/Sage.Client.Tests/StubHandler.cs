@@ -11,6 +11,9 @@ public sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> an
     /// <summary>The body of each request, read when it was sent (the client disposes it afterwards).</summary>
     public List<string?> Bodies { get; } = [];
 
+    /// <summary>The address each request was sent to (service discovery puts the logical one back afterwards).</summary>
+    public List<Uri?> SentTo { get; } = [];
+
     public static StubHandler Json(string json, HttpStatusCode status = HttpStatusCode.OK, string mediaType = "application/json") =>
         new(_ => new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, mediaType) });
 
@@ -18,6 +21,7 @@ public sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> an
     {
         cancellationToken.ThrowIfCancellationRequested();
         Requests.Add(request);
+        SentTo.Add(request.RequestUri);
         Bodies.Add(request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
         return answer(request);
     }

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Sage.Kv;
-using Sage.ServiceDefaults.Telemetry;
 using Sage.Storage.Kv;
+using Sage.Testing;
 using Sage.Storage.Vectors;
 using Sage.Storage.Vectors.Embedded;
 using Sage.Vdb;
@@ -24,7 +24,7 @@ public abstract class MemoryStack : IAsyncLifetime
 
     public abstract KestrelHost<MemoryOptions> Memory { get; }
 
-    public SpanCollector Spans { get; } = new();
+    public ExportedSpans Spans { get; } = new();
 
     /// <summary>Settings every Memory host in these tests runs with: quick expiry sweeps, small limits, a short retry policy.</summary>
     public static Dictionary<string, string?> MemorySettings(string mode) => new()
@@ -42,7 +42,7 @@ public abstract class MemoryStack : IAsyncLifetime
     };
 
     protected void AddSpans(IServiceCollection services) =>
-        services.Configure<SageTelemetryOptions>(o => o.AddSpanCollector(Spans));
+        services.AddExportedSpans(Spans);
 
     public virtual ValueTask InitializeAsync()
     {
@@ -84,6 +84,20 @@ public sealed class EmbeddedStack : MemoryStack
 /// </summary>
 public sealed class StandardStack : MemoryStack
 {
+    private readonly string? _dependencyApiKey;
+    private readonly string? _memoryApiKey;
+
+    public StandardStack()
+    {
+    }
+
+    /// <summary>A stack whose KV and VDB need <paramref name="dependencyApiKey"/> and whose Memory has <paramref name="memoryApiKey"/>.</summary>
+    internal StandardStack(string? dependencyApiKey, string? memoryApiKey)
+    {
+        _dependencyApiKey = dependencyApiKey;
+        _memoryApiKey = memoryApiKey;
+    }
+
     private readonly InMemoryKvStore _kv = new(Options.Create(new InMemoryKvStoreOptions()));
     private readonly EmbeddedVectorStore _vectors = new();
     private KestrelHost<MemoryOptions>? _memory;
@@ -104,7 +118,7 @@ public sealed class StandardStack : MemoryStack
 
     protected override void Start()
     {
-        var quiet = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
+        var quiet = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Sage:ApiKey"] = _dependencyApiKey };
         KvService = new KestrelHost<KvOptions>(new Dictionary<string, string?>(quiet) { ["Sage:Kv:Backend"] = "memory" }, services =>
         {
             services.RemoveAll<IKvStore>();
@@ -125,6 +139,7 @@ public sealed class StandardStack : MemoryStack
         var settings = MemorySettings("standard");
         settings["services:kv:http:0"] = KvService.Address.ToString().TrimEnd('/');
         settings["services:vdb:http:0"] = VdbService.Address.ToString().TrimEnd('/');
+        settings["Sage:ApiKey"] = _memoryApiKey;
         _memory = new KestrelHost<MemoryOptions>(settings, AddSpans);
         _memory.Start();
     }

@@ -68,6 +68,27 @@ public sealed class TracingTests : IAsyncLifetime
             server => Assert.Contains(clients, c => c.SpanId == server.ParentSpanId));
     }
 
+    [Fact]
+    public async Task Storing_a_new_memory_probes_kv_with_an_expected_404_that_no_span_reports_as_an_error()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        ActivityTraceId traceId;
+        using (var parent = TestSource.StartActivity("store a new key"))
+        {
+            Assert.NotNull(parent);
+            traceId = parent.TraceId;
+            var response = await _stack.Client.PostAsync("/memory", new StringContent("""{"key":"brand-new","data":1,"vector":[0.1,0.2,0.3]}""", Encoding.UTF8, "application/json"), ct);
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var probe = await _stack.Spans.WaitForAsync(s => s.TraceId == traceId && s.Kind == ActivityKind.Client && StatusOf(s) == 404, TimeSpan.FromSeconds(10));
+        Assert.Equal(ActivityStatusCode.Unset, probe.Status);
+        Assert.DoesNotContain(_stack.Spans.Spans, s => s.TraceId == traceId && s.Status == ActivityStatusCode.Error);
+    }
+
+    private static int? StatusOf(Activity span) =>
+        span.GetTagItem("http.response.status_code") is { } code ? Convert.ToInt32(code, System.Globalization.CultureInfo.InvariantCulture) : null;
+
     private bool IsServedFrom(Activity server, ActivityTraceId traceId, string port) =>
         server.TraceId == traceId && _stack.Spans.Spans.Any(c => c.SpanId == server.ParentSpanId && c.Kind == ActivityKind.Client && Mentions(c, port));
 

@@ -33,6 +33,7 @@ internal static class TestApps
     {
         builder.AddServiceDefaults();
         var app = builder.Build();
+        app.UseSageHttpConventions();
         app.MapDefaultEndpoints();
         map?.Invoke(app);
         await app.StartAsync().WaitAsync(Timeout);

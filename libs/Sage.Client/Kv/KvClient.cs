@@ -28,7 +28,7 @@ public sealed class KvClient(HttpClient http)
     /// <summary><c>GET /kv/{key}</c>: the value, its remaining ttl and its ETag (from the <c>ETag</c> header); null when the key is missing.</summary>
     public async Task<KvEntryResponse?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        using var request = SageHttp.Request(HttpMethod.Get, "kv/" + SageHttp.Segment(key, nameof(key)));
+        using var request = SageHttp.Request(HttpMethod.Get, "kv/" + SageHttp.Segment(key, nameof(key))).ExpectNotFound();
         using var response = await HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
             return null;

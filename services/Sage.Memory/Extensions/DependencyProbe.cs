@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Net;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.ServiceDiscovery;
+using Polly;
+using Sage.Client;
 using Sage.Client.Memory;
-using Sage.ServiceDefaults.Discovery;
-using Sage.ServiceDefaults.Resilience;
 using Sage.Storage;
 using Sage.Storage.Kv;
 using Sage.Storage.Vectors;
@@ -27,14 +29,20 @@ public sealed class DependencyProbe(
 
     public string BackendOf(string name) => name == "kv" ? kv.Backend : vectors.Backend;
 
-    public string LocationOf(string name)
+    /// <summary>Where service discovery sends calls to <paramref name="name"/>: the first configured endpoint's address.</summary>
+    public async ValueTask<string> LocationOfAsync(string name, CancellationToken cancellationToken)
     {
         if (options.Value.IsEmbedded)
             return "in-process";
         var resolver = services.GetRequiredService<ServiceEndpointResolver>();
-        return resolver.TryResolve(AddressOf(name), out var resolved) && !ServiceEndpointResolver.IsServiceName(resolved.Host)
-            ? resolved.GetLeftPart(UriPartial.Authority)
-            : "(not configured)";
+        var source = await resolver.GetEndpointsAsync(AddressOf(name).ToString(), cancellationToken);
+        return source.Endpoints.FirstOrDefault()?.EndPoint switch
+        {
+            UriEndPoint uri => uri.Uri.GetLeftPart(UriPartial.Authority),
+            DnsEndPoint { Port: > 0 } dns => $"{dns.Host}:{dns.Port}",
+            IPEndPoint ip => ip.ToString(),
+            _ => "(not configured)",
+        };
     }
 
     public async ValueTask<TimeSpan> PingAsync(string name, CancellationToken cancellationToken) =>
@@ -49,20 +57,26 @@ public sealed class DependencyProbe(
 
     public async Task<DependencyStatus> ProbeAsync(string name, CancellationToken cancellationToken)
     {
-        var location = LocationOf(name);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
         var started = Stopwatch.GetTimestamp();
+        var location = "(not configured)";
         try
         {
+            location = await LocationOfAsync(name, timeout.Token);
             if (options.Value.IsEmbedded)
             {
                 var latency = await PingAsync(name, timeout.Token);
                 return new DependencyStatus(name, location, "healthy", Math.Round(latency.TotalMilliseconds, 3), BackendOf(name));
             }
-            return await ProbeHealthAsync(name, location, started, timeout.Token);
+            var status = await ProbeHealthAsync(name, location, started, timeout.Token);
+            // /health is open to anyone; the ping also makes one keyed call, so refused credentials show here too.
+            if (status.Status == "healthy")
+                await PingAsync(name, timeout.Token);
+            return status;
         }
-        catch (Exception e) when (e is StorageException or HttpRequestException or OperationCanceledException or JsonException or InvalidOperationException)
+        // ExecutionRejectedException: the resilience handler's open circuit or timeout.
+        catch (Exception e) when (e is StorageException or HttpRequestException or ExecutionRejectedException or OperationCanceledException or JsonException or InvalidOperationException)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var reason = e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message;
@@ -73,7 +87,7 @@ public sealed class DependencyProbe(
     private async Task<DependencyStatus> ProbeHealthAsync(string name, string location, long started, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(AddressOf(name), "/health"));
-        request.Options.Set(SageHttpRequestOptions.Idempotent, false);
+        request.MarkIdempotent(false);
         using var response = await httpClients.CreateClient(nameof(DependencyProbe)).SendAsync(request, cancellationToken);
         var latency = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
         using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);

@@ -1,7 +1,10 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Sage.Client;
 using Sage.Memory.Memories;
+using Sage.Storage;
 using Sage.Storage.Hosting;
 using Sage.Storage.Kv;
 using Sage.Storage.Vectors.Embedded;
@@ -55,17 +58,39 @@ internal static class Extensions
         return builder;
     }
 
-    private static StoreHealthCheck StoreCheck(IServiceProvider services, string name)
+    private static DependencyHealthCheck StoreCheck(IServiceProvider services, string name)
     {
         var probe = services.GetRequiredService<DependencyProbe>();
-        return new StoreHealthCheck(probe.BackendOf(name), async ct => (await probe.PingAsync(name, ct)));
+        return new DependencyHealthCheck(probe.BackendOf(name), ct => probe.PingAsync(name, ct));
+    }
+
+    // A dependency refusing our credentials will not come back by waiting: a deployment fault, so Unhealthy, not Degraded.
+    private sealed class DependencyHealthCheck(string backend, Func<CancellationToken, ValueTask<TimeSpan>> ping) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            StorageException? refused = null;
+            var result = await new StoreHealthCheck(backend, async ct =>
+            {
+                try
+                {
+                    return await ping(ct);
+                }
+                catch (StorageException e) when (e.InnerException is SageApiException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden })
+                {
+                    refused = e;
+                    throw;
+                }
+            }).CheckHealthAsync(context, cancellationToken);
+            return refused is null ? result : new HealthCheckResult(HealthStatus.Unhealthy, result.Description, refused, result.Data);
+        }
     }
 
     // One line at start saying how Memory is composed, so an in-process, in-memory run is never mistaken for a durable one.
     private sealed class MemoryStartupLog(IOptions<MemoryOptions> options, DependencyProbe probe, IConfiguration configuration, ILogger<MemoryStartupLog> logger)
         : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
             var settings = options.Value;
             if (settings.IsEmbedded)
@@ -76,9 +101,8 @@ internal static class Extensions
             else
             {
                 logger.LogInformation("Memory mode: standard (KV at {Kv}, VDB at {Vdb}); collection '{Collection}'",
-                    probe.LocationOf("kv"), probe.LocationOf("vdb"), settings.Collection);
+                    await probe.LocationOfAsync("kv", cancellationToken), await probe.LocationOfAsync("vdb", cancellationToken), settings.Collection);
             }
-            return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

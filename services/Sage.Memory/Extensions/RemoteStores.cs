@@ -12,13 +12,16 @@ internal static class RemoteStores
     /// <summary>The service-discovery addresses of the two dependencies (<c>services:kv:…</c>, <c>services:vdb:…</c>).</summary>
     public static readonly Uri KvAddress = new("https+http://kv"), VdbAddress = new("https+http://vdb");
 
-    /// <summary>KV and VDB over HTTP through the typed clients; the start fails, naming the setting, when either has no endpoint.</summary>
+    /// <summary>
+    /// KV and VDB over HTTP through Sage.Client's typed clients, which send <c>Sage:ApiKey</c> (alias <c>SAGE_API_KEY</c>)
+    /// to both; the start fails, naming the setting, when either has no endpoint.
+    /// </summary>
     public static IHostApplicationBuilder AddRemoteStores(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRequiredServiceEndpoint("kv");
         builder.Services.AddRequiredServiceEndpoint("vdb");
-        builder.Services.AddHttpClient<KvClient>(http => http.BaseAddress = KvAddress).AsLongLived();
-        builder.Services.AddHttpClient<VdbClient>(http => http.BaseAddress = VdbAddress).AsLongLived();
+        builder.AddSageKvClient("kv", client => client.BaseAddress = KvAddress).AsLongLived();
+        builder.AddSageVdbClient("vdb", client => client.BaseAddress = VdbAddress).AsLongLived();
         builder.Services.AddSingleton<IKvStore>(sp => new RemoteKvStore(sp.GetRequiredService<KvClient>()));
         builder.Services.AddSingleton<IVectorStore>(sp => new RemoteVectorStore(sp.GetRequiredService<VdbClient>()));
         return builder;

@@ -24,8 +24,10 @@ internal static class RemoteErrors
     public static StorageException? Translate(string service, HttpClient http, Exception exception, CancellationToken cancellationToken) => exception switch
     {
         SageApiException e => Map(service, e),
-        // Connection refused, DNS, TLS, and the resilience handler's open circuit and timeouts all arrive here.
+        // Connection refused, DNS, TLS.
         HttpRequestException e => StorageException.Unavailable($"The {service} service at {Where(http)} cannot be reached: {e.Message}", e),
+        // The resilience handler's open circuit (BrokenCircuitException) or timeouts (TimeoutRejectedException).
+        Polly.ExecutionRejectedException e => StorageException.Unavailable($"The {service} service at {Where(http)} is unavailable: {e.Message}", e),
         // HttpClient.Timeout, not the caller: the service is too slow to count as up.
         OperationCanceledException e when !cancellationToken.IsCancellationRequested =>
             StorageException.Unavailable($"The {service} service at {Where(http)} did not answer in time.", e),

@@ -133,8 +133,12 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (!health.IsHealthy)
             throw StorageException.Unavailable($"The {Service} service at {client.HttpClient.BaseAddress} reports {health.Status}{Describe(health)}.");
+        // /health is open to anyone, so only a route that needs the key shows whether KV accepts ours: one O(1) read.
+        await CallAsync(() => client.GetAsync(CredentialsProbeKey, cancellationToken), cancellationToken).ConfigureAwait(false);
         return elapsed;
     }
+
+    private const string CredentialsProbeKey = "sage:credentials-probe";
 
     internal static string Describe(ServiceHealth health)
     {

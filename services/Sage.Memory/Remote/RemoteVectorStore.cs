@@ -153,6 +153,8 @@ public sealed class RemoteVectorStore(VdbClient client) : IVectorStore
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (!health.IsHealthy)
             throw StorageException.Unavailable($"The {Service} service at {client.HttpClient.BaseAddress} reports {health.Status}{RemoteKvStore.Describe(health)}.");
+        // /health is open to anyone, so only a route that needs the key shows whether VDB accepts ours.
+        await CallAsync(() => client.ListCollectionsAsync(cancellationToken), cancellationToken);
         return elapsed;
     }
 

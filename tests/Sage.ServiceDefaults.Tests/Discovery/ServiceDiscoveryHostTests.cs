@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.ServiceDiscovery;
 using Sage.ServiceDefaults.Discovery;
 
 namespace Sage.ServiceDefaults.Tests.Discovery;
@@ -35,13 +36,36 @@ public sealed class ServiceDiscoveryHostTests
     }
 
     [Fact]
-    public async Task Required_service_set_through_its_alias_lets_the_host_start()
+    public async Task Required_service_set_through_its_alias_lets_the_host_start_and_resolves_there()
     {
         var builder = TestApps.CreateBuilder(new Dictionary<string, string?> { ["SAGE_MEMORY_KV_URL"] = "http://localhost:8001/" });
         builder.Services.AddRequiredServiceEndpoint("kv");
 
         await using var app = await TestApps.StartServiceAsync(builder);
 
-        Assert.Equal(new Uri("http://localhost:8001/x"), app.Services.GetRequiredService<ServiceEndpointResolver>().Resolve(new Uri("http://kv/x")));
+        var source = await app.Services.GetRequiredService<ServiceEndpointResolver>().GetEndpointsAsync("https+http://kv", TestContext.Current.CancellationToken);
+        var endpoint = Assert.IsType<UriEndPoint>(Assert.Single(source.Endpoints).EndPoint);
+        Assert.Equal(new Uri("http://localhost:8001/"), endpoint.Uri);
+    }
+
+    [Fact]
+    public async Task Several_endpoints_of_a_service_are_all_used()
+    {
+        await using var first = await TestApps.StartBackendAsync(app => app.MapGet("/who", () => "first"));
+        await using var second = await TestApps.StartBackendAsync(app => app.MapGet("/who", () => "second"));
+        var builder = TestApps.CreateBuilder(new Dictionary<string, string?>
+        {
+            ["services:vdb:http:0"] = first.Address().ToString(),
+            ["services:vdb:http:1"] = second.Address().ToString(),
+        });
+        builder.Services.AddHttpClient("vdb", c => c.BaseAddress = new Uri("http://vdb"));
+        await using var app = await TestApps.StartServiceAsync(builder);
+        var client = app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("vdb");
+
+        var answers = new HashSet<string>();
+        for (var i = 0; i < 8; i++)
+            answers.Add(await client.GetStringAsync("/who", TestContext.Current.CancellationToken));
+
+        Assert.Equal(["first", "second"], answers.Order());
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Sage.ServiceDefaults.Telemetry;
+using Sage.Testing;
 
 namespace Sage.ServiceDefaults.Tests.Telemetry;
 
@@ -18,9 +19,9 @@ public sealed class SamplerConfigurationTests
     [Fact]
     public async Task Sampler_setting_in_configuration_is_honoured_by_the_sdk()
     {
-        var spans = new SpanCollector();
+        var spans = new ExportedSpans();
         var builder = TestApps.CreateBuilder(new Dictionary<string, string?> { ["OTEL_TRACES_SAMPLER"] = "always_off" });
-        builder.Services.Configure<SageTelemetryOptions>(o => o.AddSpanCollector(spans));
+        builder.Services.AddExportedSpans(spans);
         await using var app = await TestApps.StartServiceAsync(builder, app => app.MapGet("/hello", () => "hi"));
 
         using (var span = TestSource.StartActivity("sampled-out"))

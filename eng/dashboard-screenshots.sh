@@ -2,12 +2,12 @@
 # Runs the AppHost without containers (KV on a redis-server process, VDB embedded), sends a few Memory requests, and
 # takes screenshots of the Aspire dashboard with Debian's headless Chromium: docs/dashboard-resources.png (resources)
 # and docs/dashboard-trace.png (one `POST /memory` trace across memory, kv and vdb).
-# Needs: the .NET SDK, redis-server and chromium (apt-get install redis-server chromium).
+# Needs: the .NET SDK, redis-server and chromium (apt-get install redis-server chromium), Node.js with npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in redis-server chromium curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install ${tool/redis-server/redis-server}" >&2; exit 2; }
+for tool in redis-server chromium curl node npm; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing (redis-server and chromium: apt-get install redis-server chromium)" >&2; exit 2; }
 done
 
 out=docs
@@ -43,12 +43,29 @@ curl -sf -X POST http://localhost:8000/memory/search -H "Content-Type: applicati
   -d '{"vector":[0.1,0.2,0.3],"top_k":5,"include_data":true}' >/dev/null
 sleep 5 # the services export every second in Development (OTEL_BSP_SCHEDULE_DELAY=1000)
 
-shoot() {
-  # The dashboard is a Blazor Server app: give it real time to connect and render before the picture is taken.
-  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
-    --disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$profile" \
-    --window-size=1600,900 --virtual-time-budget=15000 --screenshot="$2" "$1" >/dev/null 2>&1
-  echo "wrote $2"
-}
-shoot "$dashboard/" "$out/dashboard-resources.png"
-shoot "$dashboard/traces/detail/$trace" "$out/dashboard-trace.png"
+# The dashboard is a Blazor Server app: a browser that waits for it to render is needed, so playwright-core (npm,
+# no browser download) drives Debian's Chromium.
+npm install --prefix "$profile" --silent --no-audit --no-fund playwright-core@1 >/dev/null
+cat >"$profile/shoot.cjs" <<'JS'
+const { chromium } = require('playwright-core');
+const [dashboard, trace, resourcesPng, tracePng] = process.argv.slice(2);
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  await page.goto(`${dashboard}/`);
+  await page.getByText('memory', { exact: true }).first().waitFor({ timeout: 60000 });
+  await page.waitForTimeout(3000);
+  await page.screenshot({ path: resourcesPng });
+  await page.goto(`${dashboard}/traces/detail/${trace}`);
+  await page.getByText('POST /memory').first().waitFor({ timeout: 60000 });
+  await page.waitForTimeout(3000);
+  await page.screenshot({ path: tracePng });
+  await browser.close();
+})().catch(error => { console.error(error); process.exit(1); });
+JS
+node "$profile/shoot.cjs" "$dashboard" "$trace" "$out/dashboard-resources.png" "$out/dashboard-trace.png"
+echo "wrote $out/dashboard-resources.png and $out/dashboard-trace.png"

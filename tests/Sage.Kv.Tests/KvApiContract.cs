@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Sage.Kv.Tests;
 
 /// <summary>The KV HTTP API, the same for every backend; each backend's class supplies the settings.</summary>
-public abstract class KvApiContract : IAsyncLifetime
+public abstract partial class KvApiContract : IAsyncLifetime
 {
     private KvServiceFactory? _factory;
 

@@ -39,17 +39,19 @@ public sealed class KvClient(HttpClient http)
 
     /// <summary>
     /// <c>PUT /kv/{key}</c>: sets the key, only when its ETag is <paramref name="ifMatch"/> (if given) or only when it does not exist
-    /// (<paramref name="ifNoneMatch"/>: <c>If-None-Match: *</c>). A condition that does not hold is a <see cref="SageApiException"/>
-    /// with status 412 and nothing is written.
+    /// (<paramref name="ifNoneMatch"/>: <c>If-None-Match: *</c>), or only when its ETag is not <paramref name="ifNoneMatchETag"/>.
+    /// A condition that does not hold is a <see cref="SageApiException"/> with status 412 and nothing is written.
     /// </summary>
     public Task<KvWriteResponse> PutAsync(string key, JsonElement value, long? ttl = null, string? ifMatch = null, bool ifNoneMatch = false,
-        CancellationToken cancellationToken = default)
+        string? ifNoneMatchETag = null, CancellationToken cancellationToken = default)
     {
         var request = SageHttp.Request(HttpMethod.Put, "kv/" + SageHttp.Segment(key, nameof(key)), new KvPutRequest(value, ttl));
         if (ifMatch is not null)
             request.Headers.IfMatch.Add(EntityTag(ifMatch));
         if (ifNoneMatch)
             request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+        else if (ifNoneMatchETag is not null)
+            request.Headers.IfNoneMatch.Add(EntityTag(ifNoneMatchETag));
         return SageHttp.SendAsync<KvWriteResponse>(HttpClient, request, cancellationToken);
     }
 

@@ -20,7 +20,8 @@ public interface IKvStore
 
     /// <summary>
     /// Writes a value. With <see cref="KvSetOptions.IfMatch"/> it writes only when the current ETag matches;
-    /// with <see cref="KvSetOptions.OnlyIfAbsent"/> only when the key does not exist. Atomic on every backend.
+    /// with <see cref="KvSetOptions.OnlyIfAbsent"/> only when the key does not exist; with <see cref="KvSetOptions.IfNoneMatch"/> only
+    /// when the current ETag differs. Atomic on every backend. A lifetime outside <see cref="TtlRules"/> is <see cref="StorageError.Invalid"/>.
     /// </summary>
     ValueTask<KvWriteResult> SetAsync(string key, JsonElement value, KvSetOptions? options = null, CancellationToken cancellationToken = default);
 
@@ -51,7 +52,10 @@ public interface IKvStore
     ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>A stored value, its ETag (lowercase hex SHA-1 of the value's compact JSON text) and its remaining lifetime (null: none).</summary>
+/// <summary>
+/// A stored value, its ETag and its remaining lifetime (null: none). The ETag is a version: every write gives a new one, also when it
+/// writes a value the key held before, so a compare-and-set made with an old ETag never succeeds.
+/// </summary>
 public sealed record KvEntry(string Key, JsonElement Value, string ETag, TimeSpan? TimeToLive);
 
 /// <summary>One item of a batch write.</summary>
@@ -68,6 +72,9 @@ public sealed record KvSetOptions
 
     /// <summary>Write only when the key does not exist (<c>If-None-Match: *</c>).</summary>
     public bool OnlyIfAbsent { get; init; }
+
+    /// <summary>Write only when the key is missing or its current ETag differs from this one (<c>If-None-Match: "etag"</c>).</summary>
+    public string? IfNoneMatch { get; init; }
 }
 
 /// <summary>The outcome of a write: applied with the new ETag, or refused because a condition did not hold.</summary>

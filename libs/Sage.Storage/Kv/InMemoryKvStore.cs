@@ -67,6 +67,8 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
                 return ValueTask.FromResult(KvWriteResult.PreconditionFailed);
             if (options.IfMatch is { } ifMatch && (current is null || !ETagMatches(ifMatch, current.ETag)))
                 return ValueTask.FromResult(KvWriteResult.PreconditionFailed);
+            if (options.IfNoneMatch is { } ifNoneMatch && current is not null && ETagMatches(ifNoneMatch, current.ETag))
+                return ValueTask.FromResult(KvWriteResult.PreconditionFailed);
 
             EnsureCapacity(current is null ? 1 : 0, slot.Size - (current?.Size ?? 0));
             Store(key, slot);
@@ -214,12 +216,12 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     {
         if (string.IsNullOrEmpty(key))
             throw StorageException.Invalid("key", "key must not be empty.");
-        if (ttl is { } t && t <= TimeSpan.Zero)
-            throw StorageException.Invalid(ttlField, "ttl must be a positive number of seconds.");
+        if (TtlRules.Check(ttl) is { } problem)
+            throw StorageException.Invalid(ttlField, $"ttl {problem}");
         var json = KvValue.Encode(value);
         var expiresAt = ttl is { } lifetime ? NowTicks() + lifetime.Ticks : long.MaxValue;
         var size = Encoding.UTF8.GetByteCount(key) + json.Length + EntryOverheadBytes;
-        return new Slot(KvValue.Decode(json), size, KvValue.ETagOf(json), expiresAt);
+        return new Slot(KvValue.Decode(json), size, KvValue.NewVersion(), expiresAt);
     }
 
     private void EnsureCapacity(int newKeys, long newBytes)

@@ -2,29 +2,46 @@ namespace Sage.Storage.Kv;
 
 /// <summary>
 /// The Lua scripts behind <see cref="RedisKvStore"/>'s conditional writes and batches. Each touches keys of one hash slot
-/// only, so it also runs on a Redis Cluster. ETags are computed server-side with <c>redis.sha1hex</c> over the stored JSON
-/// text, which is what <see cref="KvValue.ETagOf"/> computes. Reads run no script.
+/// only, so it also runs on a Redis Cluster. A stored value is <c>#</c>, its 16-character version (the ETag), then its JSON
+/// text; a value stored before versions existed is bare JSON text whose ETag is its <c>redis.sha1hex</c>
+/// (<see cref="KvValue.ETagOf"/>). Reads run no script.
 /// </summary>
 internal static class RedisKvScripts
 {
-    /// <summary>KEYS[1]: key; ARGV: etag, value, ttl ms ('' = none). Returns 1 when written, 0 when the ETag did not match.</summary>
-    public const string SetIfMatch = """
+    // Shared by the conditional scripts: the ETag of a stored value, versioned or bare.
+    private const string ETagFunction = """
+        local function etag(stored)
+          if string.sub(stored, 1, 1) == '#' then return string.sub(stored, 2, 17) end
+          return redis.sha1hex(stored)
+        end
+        """;
+
+    /// <summary>
+    /// KEYS[1]: key; ARGV: has If-Match ('1'/'0'), its etag ('*' = any), has If-None-Match ('1'/'0'), its etag, stored value,
+    /// ttl ms ('' = none). Returns 1 when written, 0 when a condition did not hold.
+    /// </summary>
+    public const string SetIf = ETagFunction + """
+
         local current = redis.call('GET', KEYS[1])
-        if not current then return 0 end
-        if ARGV[1] ~= '*' and redis.sha1hex(current) ~= ARGV[1] then return 0 end
-        if ARGV[3] == '' then
-          redis.call('SET', KEYS[1], ARGV[2])
+        if ARGV[1] == '1' then
+          if not current then return 0 end
+          if ARGV[2] ~= '*' and etag(current) ~= ARGV[2] then return 0 end
+        end
+        if ARGV[3] == '1' and current and etag(current) == ARGV[4] then return 0 end
+        if ARGV[6] == '' then
+          redis.call('SET', KEYS[1], ARGV[5])
         else
-          redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+          redis.call('SET', KEYS[1], ARGV[5], 'PX', ARGV[6])
         end
         return 1
         """;
 
     /// <summary>KEYS[1]: key; ARGV[1]: etag. Returns 0 missing, 1 ETag mismatch, 2 deleted.</summary>
-    public const string DeleteIfMatch = """
+    public const string DeleteIfMatch = ETagFunction + """
+
         local current = redis.call('GET', KEYS[1])
         if not current then return 0 end
-        if ARGV[1] ~= '*' and redis.sha1hex(current) ~= ARGV[1] then return 1 end
+        if ARGV[1] ~= '*' and etag(current) ~= ARGV[1] then return 1 end
         redis.call('UNLINK', KEYS[1])
         return 2
         """;

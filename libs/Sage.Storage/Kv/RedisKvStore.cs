@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
 
@@ -5,7 +6,8 @@ namespace Sage.Storage.Kv;
 
 /// <summary>
 /// The Redis KV backend, over StackExchange.Redis: one Redis or a Redis Cluster. Every key lives under a prefix (default
-/// <c>sage:kv:</c>) as compact JSON text. A read is a pipelined PTTL + GET (no script); ETag conditions run as single-key
+/// <c>sage:kv:</c>) as one string: <c>#</c>, the value's version (its ETag, new on every write), then its compact JSON text
+/// (<see cref="RedisKvScripts"/>). A read is a pipelined PTTL + GET (no script); ETag conditions run as single-key
 /// Lua scripts; a batch write runs one script per hash slot, so it is atomic on one Redis and per slot on a cluster.
 /// Listing SCANs every primary (never KEYS). Connection failures and timeouts become <see cref="StorageError.Unavailable"/>.
 /// </summary>
@@ -13,6 +15,8 @@ public sealed partial class RedisKvStore : IKvStore
 {
     /// <summary>The prefix used when none is given.</summary>
     public const string DefaultKeyPrefix = "sage:kv:";
+
+    private const byte VersionMark = (byte)'#';
 
     private readonly IConnectionMultiplexer _redis;
     private readonly IDatabase _database;
@@ -68,8 +72,8 @@ public sealed partial class RedisKvStore : IKvStore
         options ??= new KvSetOptions();
         CheckKey(key, "key");
         CheckTtl(options.TimeToLive, "ttl");
-        var json = KvValue.Encode(value);
-        var etag = KvValue.ETagOf(json);
+        var etag = KvValue.NewVersion();
+        var stored = Versioned(etag, KvValue.Encode(value));
         if (options is { OnlyIfAbsent: true, IfMatch: not null })
         {
             // Absent and matching an ETag cannot both hold.
@@ -77,18 +81,22 @@ public sealed partial class RedisKvStore : IKvStore
         }
 
         bool applied;
-        if (options.IfMatch is { } ifMatch)
+        if (options.IfMatch is not null || (options.IfNoneMatch is not null && !options.OnlyIfAbsent))
         {
-            var reply = await CallAsync(
-                _database.ScriptEvaluateAsync(RedisKvScripts.SetIfMatch, [Stored(key)], [NormalizeETag(ifMatch), json, TtlArgument(options.TimeToLive)]),
-                cancellationToken).ConfigureAwait(false);
+            RedisValue[] args =
+            [
+                options.IfMatch is null ? "0" : "1", NormalizeETag(options.IfMatch ?? ""),
+                options.IfNoneMatch is null ? "0" : "1", NormalizeETag(options.IfNoneMatch ?? ""),
+                stored, TtlArgument(options.TimeToLive),
+            ];
+            var reply = await CallAsync(_database.ScriptEvaluateAsync(RedisKvScripts.SetIf, [Stored(key)], args), cancellationToken).ConfigureAwait(false);
             applied = (long)reply == 1;
         }
         else
         {
             // No KEEPTTL: a write without a lifetime clears an earlier one.
             var when = options.OnlyIfAbsent ? When.NotExists : When.Always;
-            applied = await CallAsync(_database.StringSetAsync(Stored(key), json, options.TimeToLive, keepTtl: false, when), cancellationToken)
+            applied = await CallAsync(_database.StringSetAsync(Stored(key), stored, options.TimeToLive, keepTtl: false, when), cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -105,9 +113,8 @@ public sealed partial class RedisKvStore : IKvStore
         {
             CheckKey(items[i].Key, "key");
             CheckTtl(items[i].TimeToLive, $"items[{i}].ttl");
-            var json = KvValue.Encode(items[i].Value);
-            writes[i] = (Stored(items[i].Key), json, items[i].TimeToLive);
-            etags[i] = KvValue.ETagOf(json);
+            etags[i] = KvValue.NewVersion();
+            writes[i] = (Stored(items[i].Key), Versioned(etags[i], KvValue.Encode(items[i].Value)), items[i].TimeToLive);
         }
 
         // A script may only touch keys of one slot on a cluster; on one Redis every key shares the same "no slot" group.
@@ -169,8 +176,25 @@ public sealed partial class RedisKvStore : IKvStore
             return null;
         }
 
-        var json = ((ReadOnlyMemory<byte>)stored.Value).Span;
-        return new KvEntry(key, KvValue.Decode(json), KvValue.ETagOf(json), stored.Expiry);
+        var text = ((ReadOnlyMemory<byte>)stored.Value).Span;
+        if (text.Length > KvValue.VersionLength && text[0] == VersionMark)
+        {
+            var etag = Encoding.ASCII.GetString(text.Slice(1, KvValue.VersionLength));
+            return new KvEntry(key, KvValue.Decode(text[(KvValue.VersionLength + 1)..]), etag, stored.Expiry);
+        }
+
+        // Bare JSON text, stored before ETags were versions: its ETag stays what it was then.
+        return new KvEntry(key, KvValue.Decode(text), KvValue.ETagOf(text), stored.Expiry);
+    }
+
+    /// <summary>What one write stores: the version mark, the version, then the JSON text. No JSON text starts with the mark.</summary>
+    private static byte[] Versioned(string etag, byte[] json)
+    {
+        var stored = new byte[1 + KvValue.VersionLength + json.Length];
+        stored[0] = VersionMark;
+        Encoding.ASCII.GetBytes(etag, stored.AsSpan(1, KvValue.VersionLength));
+        json.CopyTo(stored, 1 + KvValue.VersionLength);
+        return stored;
     }
 
     /// <summary>Awaits one Redis call (bounded by <paramref name="cancellationToken"/>) and turns the client's failures into <see cref="StorageException"/>s.</summary>
@@ -222,9 +246,9 @@ public sealed partial class RedisKvStore : IKvStore
 
     private static void CheckTtl(TimeSpan? ttl, string field)
     {
-        if (ttl is { } value && value <= TimeSpan.Zero)
+        if (TtlRules.Check(ttl) is { } problem)
         {
-            throw StorageException.Invalid(field, "ttl must be a positive number of seconds.");
+            throw StorageException.Invalid(field, $"ttl {problem}");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Sage.Client.Kv;
 using Sage.ServiceDefaults.Http;
@@ -19,7 +20,7 @@ public static class KvApi
         kv.MapGet("", ListAsync).WithSummary("List keys matching a Redis glob pattern, a page at a time.");
         kv.MapDelete("", DeleteByPatternAsync).WithSummary("Delete every key matching a pattern.");
         kv.MapGet("/{key}", GetAsync).WithSummary("Get a value with its ETag and remaining ttl.");
-        kv.MapPut("/{key}", PutAsync).WithSummary("Set a value; If-Match / If-None-Match: * make it conditional.");
+        kv.MapPut("/{key}", PutAsync).WithSummary("Set a value; If-Match, If-None-Match: * or an ETag make it conditional (a header that does not parse is a 400).");
         kv.MapDelete("/{key}", DeleteAsync).WithSummary("Delete a key; If-Match makes it conditional.");
         kv.MapPost("/batch-get", BatchGetAsync).WithSummary("Get many keys in one round trip.");
         kv.MapPost("/batch", BatchSetAsync).WithSummary("Set many keys, all or none.");
@@ -47,16 +48,25 @@ public static class KvApi
         CheckValue(errors, request.Value, "value", options.Value);
         errors.ThrowIfInvalid();
 
-        var headers = http.Request.GetTypedHeaders();
+        var ifMatch = EntityTagCondition(errors, http.Request.Headers.IfMatch, HeaderNames.IfMatch);
+        var ifNoneMatch = EntityTagCondition(errors, http.Request.Headers.IfNoneMatch, HeaderNames.IfNoneMatch);
+        errors.ThrowIfInvalid();
+
         var setOptions = new KvSetOptions
         {
             TimeToLive = ttl,
-            IfMatch = IfMatchOf(headers.IfMatch),
-            OnlyIfAbsent = headers.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any)),
+            IfMatch = ifMatch,
+            OnlyIfAbsent = ifNoneMatch == "*",
+            IfNoneMatch = ifNoneMatch is "*" ? null : ifNoneMatch,
         };
         var result = await store.SetAsync(key, request.Value, setOptions, cancellationToken);
         if (!result.Applied)
-            return PreconditionFailed(key, setOptions.OnlyIfAbsent ? "the key already exists (If-None-Match: *)" : "its ETag does not match If-Match");
+            return PreconditionFailed(key, ifNoneMatch switch
+            {
+                "*" => "the key already exists (If-None-Match: *)",
+                not null => "its ETag matches If-None-Match",
+                _ => "its ETag does not match If-Match",
+            });
         return Written(http, key, result.ETag!);
     }
 
@@ -77,9 +87,10 @@ public static class KvApi
     {
         var errors = new RequestValidation();
         CheckKey(errors, key, "key");
+        var ifMatch = EntityTagCondition(errors, http.Request.Headers.IfMatch, HeaderNames.IfMatch);
         errors.ThrowIfInvalid();
 
-        var outcome = await store.DeleteAsync(key, IfMatchOf(http.Request.GetTypedHeaders().IfMatch), cancellationToken);
+        var outcome = await store.DeleteAsync(key, ifMatch, cancellationToken);
         return outcome switch
         {
             KvDeleteOutcome.Deleted => TypedResults.NoContent(),
@@ -94,7 +105,7 @@ public static class KvApi
         var max = options.Value.MaxListLimit;
         var errors = new RequestValidation();
         errors.Require(limit is null || (limit >= 1 && limit <= max), "limit", $"limit must be between 1 and {max}.");
-        errors.Require(pattern is null || KeyRules.Check(pattern) is null, "pattern", $"pattern {KeyRules.Check(pattern)}");
+        errors.Require(pattern is null || KeyRules.CheckText(pattern) is null, "pattern", $"pattern {KeyRules.CheckText(pattern)}");
         errors.ThrowIfInvalid();
 
         var page = await store.ScanAsync(pattern ?? "*", cursor, limit ?? Math.Min(100, max), cancellationToken);
@@ -106,7 +117,7 @@ public static class KvApi
         var errors = new RequestValidation();
         // No pattern is more likely a mistake than a wish to wipe everything; '*' says that explicitly.
         errors.Require(!string.IsNullOrEmpty(pattern), "pattern", "pattern is required; use pattern=* to delete every key.");
-        errors.Require(string.IsNullOrEmpty(pattern) || KeyRules.Check(pattern) is null, "pattern", $"pattern {KeyRules.Check(pattern)}");
+        errors.Require(string.IsNullOrEmpty(pattern) || KeyRules.CheckText(pattern) is null, "pattern", $"pattern {KeyRules.CheckText(pattern)}");
         errors.ThrowIfInvalid();
 
         var deleted = await store.DeleteByPatternAsync(pattern!, cancellationToken);
@@ -143,7 +154,11 @@ public static class KvApi
         var writes = new KvWrite[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            var item = items[i];
+            if (items[i] is not { } item)
+            {
+                errors.Add($"items[{i}]", $"items[{i}] must be an object with key and value.");
+                continue;
+            }
             CheckKey(errors, item.Key, $"items[{i}].key");
             var ttl = CheckTtl(errors, item.Ttl, $"items[{i}].ttl");
             CheckValue(errors, item.Value, $"items[{i}].value", options.Value);
@@ -172,13 +187,12 @@ public static class KvApi
 
     private static TimeSpan? CheckTtl(RequestValidation errors, long? ttl, string field)
     {
-        if (ttl is null)
+        if (TtlRules.Check(ttl) is { } problem)
+        {
+            errors.Add(field, $"{field} {problem}");
             return null;
-        // Redis rejects expiries past this; refuse them up front on every backend alike.
-        const long maxSeconds = long.MaxValue / 1000 / TimeSpan.TicksPerMillisecond;
-        errors.Require(ttl > 0, field, $"{field} must be a positive number of seconds.");
-        errors.Require(ttl <= maxSeconds, field, $"{field} must be at most {maxSeconds} seconds.");
-        return ttl > 0 && ttl <= maxSeconds ? TimeSpan.FromSeconds(ttl.Value) : null;
+        }
+        return ttl is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
     }
 
     private static void CheckValue(RequestValidation errors, JsonElement value, string field, KvOptions options)
@@ -201,8 +215,21 @@ public static class KvApi
             throw new StorageException(StorageError.TooLarge, $"{field} holds {count} entries; the limit is {options.MaxBatchItems} (Sage:Kv:MaxBatchItems).", field);
     }
 
-    private static string? IfMatchOf(IList<EntityTagHeaderValue> ifMatch) =>
-        ifMatch.Count == 0 ? null : ifMatch[0].Equals(EntityTagHeaderValue.Any) ? "*" : ifMatch[0].Tag.Value!.Trim('"');
+    /// <summary>
+    /// The one strong ETag (unquoted) or <c>*</c> of an If-Match / If-None-Match header; null when absent. A header that does not
+    /// parse, a weak or a list of ETags is recorded as an error: ignoring it would turn a conditional write into an unconditional one.
+    /// </summary>
+    private static string? EntityTagCondition(RequestValidation errors, StringValues header, string name)
+    {
+        if (StringValues.IsNullOrEmpty(header))
+            return null;
+        if (!EntityTagHeaderValue.TryParseStrictList(header, out var tags) || tags.Count != 1 || tags[0].IsWeak)
+        {
+            errors.Add(name, $"{name} must be one strong quoted ETag, such as \"0123abcd\", or *.");
+            return null;
+        }
+        return tags[0].Equals(EntityTagHeaderValue.Any) ? "*" : tags[0].Tag.Value!.Trim('"');
+    }
 
     private static string Quote(string etag) => $"\"{etag}\"";
 

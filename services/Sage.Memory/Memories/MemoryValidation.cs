@@ -8,9 +8,6 @@ namespace Sage.Memory.Memories;
 /// <summary>The request rules of the Memory API; each records the wire name of the field at fault.</summary>
 public static class MemoryValidation
 {
-    // Redis' own limit on expiries, as KV enforces it.
-    private const long MaxTtlSeconds = long.MaxValue / 1000 / TimeSpan.TicksPerMillisecond;
-
     public static void Key(RequestValidation errors, string? key, string field = "key")
     {
         if (KeyRules.Check(key, MemoryLayout.MaxKeyBytes) is { } problem)
@@ -25,12 +22,15 @@ public static class MemoryValidation
 
     public static void MemoryType(RequestValidation errors, string? memoryType, string field = "memory_type")
     {
-        if (memoryType is not null && KeyRules.Check(memoryType, MemoryLayout.MaxMemoryTypeBytes) is { } problem)
+        if (memoryType is not null && KeyRules.CheckText(memoryType, MemoryLayout.MaxMemoryTypeBytes) is { } problem)
             errors.Add(field, $"{field} {problem}");
     }
 
-    public static void Ttl(RequestValidation errors, long? ttl, string field = "ttl") =>
-        errors.Require(ttl is null || (ttl > 0 && ttl <= MaxTtlSeconds), field, $"{field} must be a positive number of seconds, at most {MaxTtlSeconds}.");
+    public static void Ttl(RequestValidation errors, long? ttl, string field = "ttl")
+    {
+        if (TtlRules.Check(ttl) is { } problem)
+            errors.Add(field, $"{field} {problem}");
+    }
 
     public static void Metadata(RequestValidation errors, JsonElement? metadata, string field = "metadata") =>
         errors.Require(metadata is null or { ValueKind: JsonValueKind.Object or JsonValueKind.Null }, field, $"{field} must be a JSON object.");

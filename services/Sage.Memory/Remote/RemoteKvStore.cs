@@ -47,7 +47,7 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
     public async ValueTask<KvWriteResult> SetAsync(string key, JsonElement value, KvSetOptions? options = null, CancellationToken cancellationToken = default)
     {
         var ttl = Seconds(options?.TimeToLive);
-        if (options is null || (options.IfMatch is null && !options.OnlyIfAbsent))
+        if (options is null || (options.IfMatch is null && !options.OnlyIfAbsent && options.IfNoneMatch is null))
         {
             var written = await CallAsync(() => client.SetAsync(key, value, ttl, cancellationToken), cancellationToken).ConfigureAwait(false);
             return KvWriteResult.Written(written.Etag);
@@ -55,7 +55,7 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
 
         try
         {
-            var written = await client.PutAsync(key, value, ttl, options.IfMatch, options.OnlyIfAbsent, cancellationToken).ConfigureAwait(false);
+            var written = await client.PutAsync(key, value, ttl, options.IfMatch, options.OnlyIfAbsent, options.IfNoneMatch, cancellationToken).ConfigureAwait(false);
             return KvWriteResult.Written(written.Etag);
         }
         catch (SageApiException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)

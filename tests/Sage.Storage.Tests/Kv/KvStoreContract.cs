@@ -45,14 +45,61 @@ public abstract class KvStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ETag_is_sha1_of_compact_json_and_same_for_same_value()
+    public async Task Every_write_gets_a_new_etag_even_when_the_value_comes_back()
+    {
+        var a = await Store.SetAsync("k", Json("\"A\""), cancellationToken: Ct);
+        var b = await Store.SetAsync("k", Json("\"B\""), cancellationToken: Ct);
+        var again = await Store.SetAsync("k", Json("\"A\""), cancellationToken: Ct);
+        var batch = await Store.SetManyAsync([new("k", Json("\"A\""))], Ct);
+        Assert.Equal(4, new[] { a.ETag, b.ETag, again.ETag, batch[0] }.Distinct().Count());
+        Assert.Equal(batch[0], (await Store.GetAsync("k", Ct))!.ETag);
+
+        Assert.False((await Store.SetAsync("k", Json("\"stale\""), new KvSetOptions { IfMatch = a.ETag }, Ct)).Applied);
+        Assert.Equal(KvDeleteOutcome.PreconditionFailed, await Store.DeleteAsync("k", a.ETag, Ct));
+        Assert.Equal("\"A\"", (await Store.GetAsync("k", Ct))!.Value.GetRawText());
+    }
+
+    [Fact]
+    public async Task Two_keys_with_the_same_value_have_different_etags()
     {
         var a = await Store.SetAsync("a", Json("{ \"x\" : 1 }"), cancellationToken: Ct);
         var b = await Store.SetAsync("b", Json("{\"x\":1}"), cancellationToken: Ct);
-        Assert.Equal(KvValue.ETagOf("{\"x\":1}"u8), a.ETag);
-        Assert.Equal(a.ETag, b.ETag);
-        var c = await Store.SetAsync("a", Json("{\"x\":2}"), cancellationToken: Ct);
-        Assert.NotEqual(a.ETag, c.ETag);
+        Assert.NotEqual(a.ETag, b.ETag);
+    }
+
+    [Fact]
+    public async Task If_none_match_refuses_the_write_only_when_the_current_etag_matches()
+    {
+        var current = await Store.SetAsync("k", Json("1"), cancellationToken: Ct);
+        Assert.False((await Store.SetAsync("k", Json("2"), new KvSetOptions { IfNoneMatch = current.ETag }, Ct)).Applied);
+        Assert.Equal("1", (await Store.GetAsync("k", Ct))!.Value.GetRawText());
+
+        Assert.True((await Store.SetAsync("k", Json("3"), new KvSetOptions { IfNoneMatch = "another-version" }, Ct)).Applied);
+        Assert.Equal("3", (await Store.GetAsync("k", Ct))!.Value.GetRawText());
+        Assert.True((await Store.SetAsync("missing", Json("4"), new KvSetOptions { IfNoneMatch = current.ETag }, Ct)).Applied);
+    }
+
+    [Fact]
+    public async Task A_ttl_above_the_maximum_is_refused_and_changes_nothing()
+    {
+        await Store.SetAsync("k", Json("1"), cancellationToken: Ct);
+        var tooLong = TimeSpan.FromSeconds(TtlRules.MaxSeconds + 1);
+        var error = await Assert.ThrowsAsync<StorageException>(async () =>
+            await Store.SetAsync("k", Json("2"), new KvSetOptions { TimeToLive = tooLong }, Ct));
+        Assert.Equal(StorageError.Invalid, error.Error);
+        await Assert.ThrowsAsync<StorageException>(async () => await Store.SetManyAsync([new("k", Json("3"), tooLong)], Ct));
+        var entry = await Store.GetAsync("k", Ct);
+        Assert.Equal("1", entry!.Value.GetRawText());
+        Assert.Null(entry.TimeToLive);
+    }
+
+    [Fact]
+    public async Task The_maximum_ttl_is_kept()
+    {
+        await Store.SetAsync("k", Json("1"), new KvSetOptions { TimeToLive = TimeSpan.FromSeconds(TtlRules.MaxSeconds) }, Ct);
+        var entry = await Store.GetAsync("k", Ct);
+        Assert.NotNull(entry);
+        Assert.InRange(entry.TimeToLive!.Value, TimeSpan.FromSeconds(TtlRules.MaxSeconds - 60), TimeSpan.FromSeconds(TtlRules.MaxSeconds));
     }
 
     [Fact]
@@ -98,7 +145,7 @@ public abstract class KvStoreContract : IAsyncLifetime
     [Fact]
     public async Task If_match_fails_when_key_is_missing()
     {
-        var result = await Store.SetAsync("nope", Json("1"), new KvSetOptions { IfMatch = KvValue.ETagOf("1"u8) }, Ct);
+        var result = await Store.SetAsync("nope", Json("1"), new KvSetOptions { IfMatch = "any-version" }, Ct);
         Assert.False(result.Applied);
         Assert.Null(await Store.GetAsync("nope", Ct));
     }

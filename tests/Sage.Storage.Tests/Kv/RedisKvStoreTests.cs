@@ -25,30 +25,34 @@ public sealed class RedisKvStoreTests(RedisServerFixture fixture) : RedisKvStore
     }
 
     [Fact]
-    public async Task Values_are_stored_as_compact_json_text_under_thePrefix()
+    public async Task Values_are_stored_as_their_version_then_compact_json_text_under_the_prefix()
     {
-        await Store.SetAsync("doc", Json("{ \"a\" : [1, 2],  \"b\" : true }"), cancellationToken: Ct);
+        var written = await Store.SetAsync("doc", Json("{ \"a\" : [1, 2],  \"b\" : true }"), cancellationToken: Ct);
 
-        Assert.Equal("{\"a\":[1,2],\"b\":true}", (string?)await Database.StringGetAsync(Prefix + "doc"));
+        Assert.Equal($"#{written.ETag}{{\"a\":[1,2],\"b\":true}}", (string?)await Database.StringGetAsync(Prefix + "doc"));
         Assert.True((await Database.StringGetAsync("doc")).IsNull);
     }
 
     [Fact]
-    public async Task ETags_computed_by_redis_in_lua_match_the_ones_computed_in_dotnet()
+    public async Task A_value_stored_before_versions_has_its_sha1_etag_until_its_next_write()
     {
-        var written = await Store.SetAsync("k", Json("{\"unicode\":\"日本\",\"n\":1.5}"), cancellationToken: Ct);
-        byte[] stored = (await Database.StringGetAsync(Prefix + "k"))!;
-        var sha = await Database.ScriptEvaluateAsync("return redis.sha1hex(redis.call('GET', KEYS[1]))", [Prefix + "k"]);
+        await Database.StringSetAsync(Prefix + "old", "{\"unicode\":\"日本\",\"n\":1.5}");
+        var legacy = KvValue.ETagOf(Encoding.UTF8.GetBytes("{\"unicode\":\"日本\",\"n\":1.5}"));
+        var entry = await Store.GetAsync("old", Ct);
+        Assert.Equal(legacy, entry!.ETag);
+        Assert.Equal(1.5, entry.Value.GetProperty("n").GetDouble());
 
-        Assert.Equal(KvValue.ETagOf(stored), written.ETag);
-        Assert.Equal(written.ETag, (string?)sha);
-        Assert.True((await Store.SetAsync("k", Json("2"), new KvSetOptions { IfMatch = $"\"{written.ETag!.ToUpperInvariant()}\"" }, Ct)).Applied);
+        var written = await Store.SetAsync("old", Json("2"), new KvSetOptions { IfMatch = $"\"{legacy.ToUpperInvariant()}\"" }, Ct);
+        Assert.True(written.Applied);
+        Assert.NotEqual(legacy, written.ETag);
+        Assert.Equal(KvDeleteOutcome.PreconditionFailed, await Store.DeleteAsync("old", legacy, Ct));
+        Assert.Equal(KvDeleteOutcome.Deleted, await Store.DeleteAsync("old", written.ETag, Ct));
     }
 
     [Fact]
     public async Task Reads_run_no_lua_script()
     {
-        await Store.SetManyAsync([new("a", Json("1")), new("b", Json("2"), TimeSpan.FromMinutes(1))], Ct);
+        var etags = await Store.SetManyAsync([new("a", Json("1")), new("b", Json("2"), TimeSpan.FromMinutes(1))], Ct);
         var server = Redis.GetServers()[0];
         var before = await ScriptCallsAsync(server);
 
@@ -56,9 +60,9 @@ public sealed class RedisKvStoreTests(RedisServerFixture fixture) : RedisKvStore
         var entries = await Store.GetManyAsync(["a", "b", "missing"], Ct);
 
         Assert.Equal(before, await ScriptCallsAsync(server));
-        Assert.Equal(KvValue.ETagOf("2"u8), entry!.ETag);
+        Assert.Equal(etags[1], entry!.ETag);
         Assert.InRange(entry.TimeToLive!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
-        Assert.Equal([KvValue.ETagOf("1"u8), KvValue.ETagOf("2"u8), null], entries.Select(e => e?.ETag));
+        Assert.Equal([etags[0], etags[1], null], entries.Select(e => e?.ETag));
         Assert.Null(entries[0]!.TimeToLive);
     }
 

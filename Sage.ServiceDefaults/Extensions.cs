@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -29,10 +30,13 @@ public static class SageServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
+        builder.Services.TryAddSingleton<OutgoingCallLogger>();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddSageResilienceHandler();
             http.AddServiceDiscovery();
+            // One line per call instead of four (issue 10): the factory's own loggers out, ours in.
+            http.RemoveAllLoggers().AddLogger<OutgoingCallLogger>();
         });
         builder.AddHttpConventions();
         builder.Services.AddHostedService<ParentProcessWatcher>();

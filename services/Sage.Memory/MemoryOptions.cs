@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Sage.Storage.Vectors;
 
 namespace Sage.Memory;
 
@@ -16,7 +17,7 @@ public sealed class MemoryOptions
     public string Mode { get; set; } = "standard";
 
     /// <summary>The VDB collection holding memory vectors; created on the first vector, with its dimension.</summary>
-    [Required(AllowEmptyStrings = false), RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Sage:Memory:Collection must be 1 to 64 letters, digits, '_' or '-'.")]
+    [Required(AllowEmptyStrings = false), RegularExpression(VectorRequestValidator.CollectionNameRegex, ErrorMessage = "Sage:Memory:Collection must be 1 to 64 letters, digits, '_' or '-'.")]
     public string Collection { get; set; } = "sage_memories";
 
     /// <summary>Distance of the collection when Memory creates it: cosine, dot or euclid.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Sage.Storage.Vectors;
 
 namespace Sage.Vdb;
 
@@ -15,7 +16,7 @@ public sealed class VdbOptions
     public string? Backend { get; set; }
 
     /// <summary>The collection the seed routes (<c>/vectors…</c>) use (alias <c>SAGE_VDB_COLLECTION</c>).</summary>
-    [Required(AllowEmptyStrings = false), RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Sage:Vdb:Collection (SAGE_VDB_COLLECTION) must be 1 to 64 letters, digits, '_' or '-'.")]
+    [Required(AllowEmptyStrings = false), RegularExpression(VectorRequestValidator.CollectionNameRegex, ErrorMessage = "Sage:Vdb:Collection (SAGE_VDB_COLLECTION) must be 1 to 64 letters, digits, '_' or '-'.")]
     public string Collection { get; set; } = "sage_vectors";
 
     /// <summary>Dimension of the default collection; unset, it is created on first insert with that insert's dimension.</summary>

@@ -27,4 +27,15 @@ public sealed class InMemoryKvApiTests : KvApiContract
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/kv/a", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/kv/b", Ct)).StatusCode);
     }
+
+    [Theory]
+    [InlineData("POST", "/kv", """{"key":"n","value":1,"ttl":"10"}""", "ttl")]
+    [InlineData("PUT", "/kv/n", """{"value":1,"ttl":"10"}""", "ttl")]
+    [InlineData("POST", "/kv/batch", """{"items":[{"key":"n","value":1,"ttl":"10"}]}""", "items[0].ttl")]
+    public async Task Numbers_sent_as_strings_are_400_naming_the_field(string method, string path, string body, string field)
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonBody(body) }, Ct);
+        AssertNamesField(await AssertProblemAsync(response, HttpStatusCode.BadRequest), field);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/kv/n", Ct)).StatusCode);
+    }
 }

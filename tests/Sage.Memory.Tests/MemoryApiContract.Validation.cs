@@ -14,6 +14,9 @@ public abstract partial class MemoryApiContract<TStack>
         { """{"key":"KEY","data":1,"metadata":[1,2]}""", "metadata" },
         { """{"key":"KEY"}""", "data" },
         { """{"key":"KEY","data":1,"memory_typo":"x"}""", "memory_typo" },
+        { """{"key":"KEY","data":null}""", "data" },
+        { """{"key":"KEY","data":1,"ttl":"10"}""", "ttl" },
+        { """{"key":"KEY","data":1,"vector":["1","2","3"]}""", "vector[0]" },
     };
 
     [Theory]
@@ -51,6 +54,7 @@ public abstract partial class MemoryApiContract<TStack>
         { """{"vector":[1,2,3],"filter":{"must":[{"key":"category","matches":{"value":"x"}}]}}""", "filter.must[0]" },
         { """{"vector":[1,2,3],"filter":{"mist":[]}}""", "filter.mist" },
         { """{"vector":[1,2,3],"session_id":"a\u0007b"}""", "session_id" },
+        { """{"vector":[1,2,3],"top_k":"5"}""", "top_k" },
     };
 
     [Theory]

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sage.Kv;
 using Sage.Storage.Kv;
@@ -98,6 +99,11 @@ public sealed class StandardStack : MemoryStack
         _memoryApiKey = memoryApiKey;
     }
 
+    /// <summary>A stack whose Memory logs at Information into <paramref name="memoryLogs"/>.</summary>
+    internal StandardStack(CapturedLogs memoryLogs) => MemoryLogs = memoryLogs;
+
+    public CapturedLogs? MemoryLogs { get; }
+
     private readonly InMemoryKvStore _kv = new(Options.Create(new InMemoryKvStoreOptions()));
     private readonly EmbeddedVectorStore _vectors = new();
     private KestrelHost<MemoryOptions>? _memory;
@@ -140,7 +146,14 @@ public sealed class StandardStack : MemoryStack
         settings["services:kv:http:0"] = KvService.Address.ToString().TrimEnd('/');
         settings["services:vdb:http:0"] = VdbService.Address.ToString().TrimEnd('/');
         settings["Sage:ApiKey"] = _memoryApiKey;
-        _memory = new KestrelHost<MemoryOptions>(settings, AddSpans);
+        if (MemoryLogs is not null)
+            settings["Logging:LogLevel:Default"] = "Information";
+        _memory = new KestrelHost<MemoryOptions>(settings, services =>
+        {
+            AddSpans(services);
+            if (MemoryLogs is not null)
+                services.AddSingleton<ILoggerProvider>(MemoryLogs);
+        });
         _memory.Start();
     }
 

@@ -29,8 +29,11 @@ public sealed record QueryVectorsResponse(IReadOnlyList<VectorHit> Results);
 /// <summary><c>PUT /vectors/{id}</c>: replace the vector and/or the metadata (an absent part is left as it is).</summary>
 public sealed record UpdateVectorRequest(float[]? Vector = null, JsonElement? Metadata = null);
 
-/// <summary><c>POST /vectors/delete</c>: by <paramref name="Ids"/> or by <paramref name="Filter"/>, exactly one of them.</summary>
-public sealed record DeleteVectorsRequest(IReadOnlyList<string>? Ids = null, JsonElement? Filter = null);
+/// <summary>
+/// <c>POST /vectors/delete</c>: by <paramref name="Ids"/> or by <paramref name="Filter"/>, exactly one of them. A filter that is
+/// empty or matches every point needs <paramref name="All"/> true; <paramref name="All"/> alone deletes every point.
+/// </summary>
+public sealed record DeleteVectorsRequest(IReadOnlyList<string>? Ids = null, JsonElement? Filter = null, bool? All = null);
 
 /// <summary>How many points were deleted.</summary>
 public sealed record DeleteVectorsResponse(long Deleted);

@@ -10,7 +10,11 @@ namespace Sage.Storage.Vectors;
 public sealed record VectorFilter(
     IReadOnlyList<FilterCondition>? Must = null,
     IReadOnlyList<FilterCondition>? Should = null,
-    IReadOnlyList<FilterCondition>? MustNot = null);
+    IReadOnlyList<FilterCondition>? MustNot = null)
+{
+    /// <summary>True when the filter has no condition at all, so it matches every point.</summary>
+    public bool IsEmpty => (Must?.Count ?? 0) == 0 && (Should?.Count ?? 0) == 0 && (MustNot?.Count ?? 0) == 0;
+}
 
 /// <summary>One condition of a filter.</summary>
 public abstract record FilterCondition;

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -21,7 +22,13 @@ public static partial class VectorRequestValidator
     /// <summary>The default largest number of points in one upsert.</summary>
     public const int DefaultMaxBatchSize = 10_000;
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    /// <summary>
+    /// The one collection-name rule, for the stores and for the services' option attributes: 1–64 of <c>[A-Za-z0-9_-]</c>.
+    /// <c>\z</c>, not <c>$</c>: <c>$</c> also matches before a final newline, which let <c>"ok\n"</c> through.
+    /// </summary>
+    public const string CollectionNameRegex = @"\A[A-Za-z0-9_-]{1,64}\z";
+
+    [GeneratedRegex(CollectionNameRegex)]
     private static partial Regex CollectionNamePattern();
 
     /// <summary>Collection names are 1–64 of <c>[A-Za-z0-9_-]</c>.</summary>
@@ -51,7 +58,7 @@ public static partial class VectorRequestValidator
     /// A whole upsert batch: size (TooLarge over <paramref name="maxBatchSize"/>), ids present and unique, vectors of the
     /// collection's dimension with finite components, metadata a JSON object when given. Fields are <c>vectors[i].…</c>.
     /// </summary>
-    public static void ValidatePoints(IReadOnlyList<VectorPoint> points, int dimension, int maxBatchSize = DefaultMaxBatchSize)
+    public static void ValidatePoints(IReadOnlyList<VectorPoint> points, CollectionSpec spec, int maxBatchSize = DefaultMaxBatchSize)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count == 0)
@@ -71,23 +78,38 @@ public static partial class VectorRequestValidator
             {
                 throw StorageException.Invalid($"vectors[{i}].id", $"Id '{point.Id}' appears more than once in the batch.");
             }
-            ValidateVector(point.Vector.Span, dimension, $"vectors[{i}].vector");
+            ValidateVector(point.Vector.Span, spec, $"vectors[{i}].vector");
             ValidateMetadata(point.Metadata, $"vectors[{i}].metadata");
         }
     }
 
-    /// <summary>A point id: a non-empty string of at most 256 characters.</summary>
+    /// <summary>A point id: a non-empty string of at most 256 characters, without control characters (as KV and Memory keys).</summary>
     public static void ValidateId(string? id, string field)
     {
-        if (string.IsNullOrEmpty(id) || id.Length > 256)
+        if (string.IsNullOrEmpty(id) || id.Length > 256 || KeyRules.Check(id, int.MaxValue) is not null)
         {
-            throw StorageException.Invalid(field, "A point id must be a non-empty string of at most 256 characters.");
+            throw StorageException.Invalid(field, "A point id must be a non-empty string of at most 256 characters, without control characters.");
         }
     }
 
-    /// <summary>A vector of exactly <paramref name="dimension"/> finite components.</summary>
-    public static void ValidateVector(ReadOnlySpan<float> vector, int dimension, string field)
+    /// <summary>Every id of a get or delete, fields <c>ids[i]</c>.</summary>
+    public static void ValidateIds(IReadOnlyList<string> ids)
     {
+        ArgumentNullException.ThrowIfNull(ids);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            ValidateId(ids[i], $"ids[{i}]");
+        }
+    }
+
+    /// <summary>
+    /// A vector of exactly the collection's dimension, with finite components; for cosine, a length that is positive and
+    /// finite in single precision, since a zero vector (or one whose norm underflows or overflows) has no direction to compare.
+    /// </summary>
+    public static void ValidateVector(ReadOnlySpan<float> vector, CollectionSpec spec, string field)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var dimension = spec.Dimension;
         if (vector.IsEmpty)
         {
             throw StorageException.Invalid(field, $"The vector is empty; the collection expects {dimension} dimensions.");
@@ -103,6 +125,10 @@ public static partial class VectorRequestValidator
                 throw StorageException.Invalid(field, $"Component {j} is {vector[j]}; every component must be a finite number.");
             }
         }
+        if (spec.Distance == Distance.Cosine && TensorPrimitives.Norm(vector) is var norm && (norm <= 0 || !float.IsFinite(norm)))
+        {
+            throw StorageException.Invalid(field, "The vector's length is zero (or too small or too large for single precision); a cosine collection needs a direction.");
+        }
     }
 
     /// <summary>Metadata is absent, JSON null, or a JSON object.</summary>
@@ -115,14 +141,14 @@ public static partial class VectorRequestValidator
     }
 
     /// <summary>A query: vector of the right dimension, top_k within 1..1000, a finite score_threshold.</summary>
-    public static void ValidateQuery(VectorQuery query, int dimension)
+    public static void ValidateQuery(VectorQuery query, CollectionSpec spec)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.TopK is < 1 or > MaxTopK)
         {
             throw StorageException.Invalid("top_k", $"top_k must be between 1 and {MaxTopK}; got {query.TopK}.");
         }
-        ValidateVector(query.Vector.Span, dimension, "vector");
+        ValidateVector(query.Vector.Span, spec, "vector");
         if (query.ScoreThreshold is { } threshold && !float.IsFinite(threshold))
         {
             throw StorageException.Invalid("score_threshold", "score_threshold must be a finite number.");

@@ -52,12 +52,17 @@ public static class MemoryValidation
         errors.Require(bad < 0, field, $"{field} component {bad} is not a finite number.");
     }
 
-    /// <summary>Data is required (any JSON) and at most <paramref name="maxBytes"/>; over it is a 413 naming the field.</summary>
+    /// <summary>Data is required (any JSON but null) and at most <paramref name="maxBytes"/>; over it is a 413 naming the field.</summary>
     public static void Data(RequestValidation errors, JsonElement? data, int maxBytes, string field = "data", bool required = true)
     {
         if (data is not { ValueKind: not JsonValueKind.Undefined } value)
         {
-            errors.Require(!required, field, $"{field} is required (any JSON value).");
+            errors.Require(!required, field, $"{field} is required (any JSON value but null).");
+            return;
+        }
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(field, $"{field} must not be null; to remove a memory, DELETE it.");
             return;
         }
         var size = JsonSerializer.SerializeToUtf8Bytes(value).Length;

@@ -115,7 +115,8 @@ public sealed class RemoteVectorStore(VdbClient client) : IVectorStore
     public async Task<long> DeleteByFilterAsync(string collection, VectorFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var request = new DeleteVectorsRequest(Filter: VectorFilterJson.From(filter));
+        // IVectorStore deletes whatever the filter matches, even every point; VDB asks for that to be said with "all".
+        var request = new DeleteVectorsRequest(Filter: VectorFilterJson.From(filter), All: true);
         return (await CallAsync(() => client.DeleteManyAsync(request, collection, cancellationToken), cancellationToken)).Deleted;
     }
 

@@ -94,15 +94,32 @@ public static class VectorsApi
         HttpContext http, DeleteVectorsRequest request, IVectorStore store, DefaultCollection defaults, CancellationToken cancellationToken)
     {
         var name = CollectionOf(http, defaults);
+        var all = request.All ?? false;
         var errors = new RequestValidation();
-        errors.Require((request.Ids is null) != (request.Filter is null), "ids", "Send exactly one of ids or filter.");
+        errors.Require(request.Ids is null || request.Filter is null, "ids", "Send exactly one of ids or filter.");
+        errors.Require(request.Ids is not null || request.Filter is not null || all, "ids", "Send ids, a filter, or \"all\": true to delete every point.");
         errors.Require(request.Ids is null || request.Ids.Count > 0, "ids", "ids must not be empty.");
+        errors.Require(request.Ids is null || !all, "all", "\"all\" goes with a filter or alone, not with ids.");
         errors.ThrowIfInvalid();
 
-        var deleted = request.Ids is { } ids
-            ? await store.DeleteAsync(name, ids, cancellationToken)
-            : await store.DeleteByFilterAsync(name, ParseFilter(request.Filter)!, cancellationToken);
-        return TypedResults.Ok(new DeleteVectorsResponse(deleted));
+        if (request.Ids is { } ids)
+            return TypedResults.Ok(new DeleteVectorsResponse(await store.DeleteAsync(name, ids, cancellationToken)));
+
+        var filter = ParseFilter(request.Filter) ?? new VectorFilter();
+        if (!all)
+            await RequireNarrowerThanEverythingAsync(store, name, filter, cancellationToken);
+        return TypedResults.Ok(new DeleteVectorsResponse(await store.DeleteByFilterAsync(name, filter, cancellationToken)));
+    }
+
+    // {"filter":{}} once deleted every point: wiping a collection is only done when asked for with "all": true.
+    private static async Task RequireNarrowerThanEverythingAsync(IVectorStore store, string name, VectorFilter filter, CancellationToken cancellationToken)
+    {
+        const string Hint = "Send \"all\": true with it to delete every point on purpose.";
+        if (filter.IsEmpty)
+            throw RequestValidationException.For("filter", $"The filter is empty, so it matches every point. {Hint}");
+        var matched = await store.CountAsync(name, filter, cancellationToken);
+        if (matched > 0 && matched == await store.CountAsync(name, null, cancellationToken))
+            throw RequestValidationException.For("filter", $"The filter matches every point in the collection ({matched}). {Hint}");
     }
 
     public static async Task<Ok<ScrollVectorsResponse>> ScrollAsync(

@@ -8,7 +8,7 @@ public sealed partial class EmbeddedVectorStore
     public Task UpsertAsync(string collection, IReadOnlyList<VectorPoint> points, CancellationToken cancellationToken = default)
     {
         var target = Resolve(collection);
-        VectorRequestValidator.ValidatePoints(points, target.Dimension, _options.MaxBatchSize);
+        VectorRequestValidator.ValidatePoints(points, target.Spec, _options.MaxBatchSize);
         // Everything that can fail is done before the first write: a failed batch changes nothing.
         var rows = new SqliteVectorPersistence.Row[points.Count];
         var elements = new JsonElement?[points.Count];
@@ -35,7 +35,7 @@ public sealed partial class EmbeddedVectorStore
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredPoint>> GetAsync(string collection, IReadOnlyList<string> ids, bool withVector = true, bool withMetadata = true, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ids);
+        VectorRequestValidator.ValidateIds(ids);
         return Read(Resolve(collection), c =>
         {
             var result = new List<StoredPoint>(ids.Count);
@@ -58,7 +58,7 @@ public sealed partial class EmbeddedVectorStore
         VectorRequestValidator.ValidateId(update.Id, "id");
         if (update.Vector is { } vector)
         {
-            VectorRequestValidator.ValidateVector(vector.Span, target.Dimension, "vector");
+            VectorRequestValidator.ValidateVector(vector.Span, target.Spec, "vector");
         }
         VectorRequestValidator.ValidateMetadata(update.Metadata, "metadata");
         var prepared = update.Vector is { } v ? target.Prepare(v.Span) : null;
@@ -80,8 +80,8 @@ public sealed partial class EmbeddedVectorStore
     /// <inheritdoc />
     public Task<long> DeleteAsync(string collection, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        return WriteAsync(collection, c => DeleteExisting(c, ids.Where(id => id is not null && c.TryGetSlot(id, out _)).Distinct(StringComparer.Ordinal).ToList()), cancellationToken);
+        VectorRequestValidator.ValidateIds(ids);
+        return WriteAsync(collection, c => DeleteExisting(c, ids.Where(id => c.TryGetSlot(id, out _)).Distinct(StringComparer.Ordinal).ToList()), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -97,7 +97,7 @@ public sealed partial class EmbeddedVectorStore
     public Task<IReadOnlyList<ScoredPoint>> QueryAsync(string collection, VectorQuery query, CancellationToken cancellationToken = default)
     {
         var target = Resolve(collection);
-        VectorRequestValidator.ValidateQuery(query, target.Dimension);
+        VectorRequestValidator.ValidateQuery(query, target.Spec);
         var predicate = query.Filter is null ? null : VectorFilterEvaluator.Compile(query.Filter);
         return Read(target, c =>
         {

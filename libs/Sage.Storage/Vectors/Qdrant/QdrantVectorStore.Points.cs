@@ -10,7 +10,7 @@ public sealed partial class QdrantVectorStore
     {
         ArgumentNullException.ThrowIfNull(points);
         var spec = await GetSpecAsync(collection, cancellationToken).ConfigureAwait(false);
-        VectorRequestValidator.ValidatePoints(points, spec.Dimension, _options.MaxBatchSize);
+        VectorRequestValidator.ValidatePoints(points, spec, _options.MaxBatchSize);
         var wire = points.Select(point => new Wire.PointStruct
         {
             Id = QdrantPointId.FromId(point.Id),
@@ -24,7 +24,7 @@ public sealed partial class QdrantVectorStore
     public async Task<IReadOnlyList<StoredPoint>> GetAsync(string collection, IReadOnlyList<string> ids, bool withVector = true, bool withMetadata = true, CancellationToken cancellationToken = default)
     {
         ValidateName(collection);
-        ValidateIds(ids);
+        VectorRequestValidator.ValidateIds(ids);
         var found = await RetrieveAsync(collection, ids, withVector, withMetadata, cancellationToken).ConfigureAwait(false);
         return [.. ids.Where(found.ContainsKey).Select(id => found[id])];
     }
@@ -37,7 +37,7 @@ public sealed partial class QdrantVectorStore
         VectorRequestValidator.ValidateId(update.Id, "id");
         if (update.Vector is { } vector)
         {
-            VectorRequestValidator.ValidateVector(vector.Span, spec.Dimension, "vector");
+            VectorRequestValidator.ValidateVector(vector.Span, spec, "vector");
         }
 
         VectorRequestValidator.ValidateMetadata(update.Metadata, "metadata");
@@ -67,7 +67,7 @@ public sealed partial class QdrantVectorStore
     public async Task<long> DeleteAsync(string collection, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
         ValidateName(collection);
-        ValidateIds(ids);
+        VectorRequestValidator.ValidateIds(ids);
         var existing = await RetrieveAsync(collection, ids, false, false, cancellationToken).ConfigureAwait(false);
         if (existing.Count == 0)
         {
@@ -99,7 +99,7 @@ public sealed partial class QdrantVectorStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var spec = await GetSpecAsync(collection, cancellationToken).ConfigureAwait(false);
-        VectorRequestValidator.ValidateQuery(query, spec.Dimension);
+        VectorRequestValidator.ValidateQuery(query, spec);
         var filter = query.Filter is { } f ? QdrantFilterTranslator.Translate(f) : null;
         var hits = await CallAsync(ct => _client.QueryAsync(
             collection,
@@ -179,14 +179,5 @@ public sealed partial class QdrantVectorStore
         }
 
         return found;
-    }
-
-    private static void ValidateIds(IReadOnlyList<string> ids)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        for (var i = 0; i < ids.Count; i++)
-        {
-            VectorRequestValidator.ValidateId(ids[i], $"ids[{i}]");
-        }
     }
 }

@@ -45,7 +45,11 @@ public static class HttpConventions
         builder.Services.AddSingleton<IDeveloperPageExceptionFilter, ExceptionHandlersFirstFilter>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // AddAuthenticationCore, not AddAuthentication: the latter adds Data Protection, whose hosted service loads the
+        // key ring (XML, OpenSSL) at start for ~8 MB of idle RSS; the API-key scheme needs no cookies or protected state.
+        builder.Services.AddAuthenticationCore(o => o.DefaultScheme = ApiKeyAuthenticationHandler.SchemeName);
+        builder.Services.AddWebEncoders();
+        new AuthenticationBuilder(builder.Services)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
         // With a key configured, every endpoint needs it unless it allows anonymous callers (the health probes do).

@@ -24,7 +24,7 @@ switch (stores.Redis)
         kv.WithReference(redisContainer).WaitFor(redisContainer);
         break;
     case RedisSource.Process:
-        var redisProcess = builder.AddRedisServerProcess("redis", builder.Configuration["Sage:RedisDataDirectory"]);
+        var redisProcess = builder.AddRedisServerProcess("redis", stores.RedisDataDirectory);
         kv.WithReference(redisProcess).WaitFor(redisProcess);
         break;
     case RedisSource.Existing:

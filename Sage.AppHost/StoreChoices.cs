@@ -35,9 +35,10 @@ internal enum QdrantSource
 /// The AppHost's store switches, read once and checked: <c>Sage:Redis</c>, <c>Sage:Qdrant</c>, and
 /// <c>Sage:Embedded=true</c> as the shorthand for both <c>none</c>.
 /// </summary>
-internal sealed record StoreChoices(RedisSource Redis, QdrantSource Qdrant)
+internal sealed record StoreChoices(RedisSource Redis, QdrantSource Qdrant, string? RedisDataDirectory)
 {
     public const string RedisKey = "Sage:Redis";
+    public const string RedisDataDirectoryKey = "Sage:RedisDataDirectory";
     public const string QdrantKey = "Sage:Qdrant";
     public const string EmbeddedKey = "Sage:Embedded";
 
@@ -55,7 +56,9 @@ internal sealed record StoreChoices(RedisSource Redis, QdrantSource Qdrant)
             qdrant = qdrant == QdrantSource.Existing ? qdrant : QdrantSource.Container;
         }
 
-        return new StoreChoices(redis, qdrant);
+        // Only Sage:Redis=process uses it: where redis-server keeps its append-only file (none when unset).
+        var redisDataDirectory = configuration[RedisDataDirectoryKey];
+        return new StoreChoices(redis, qdrant, string.IsNullOrWhiteSpace(redisDataDirectory) ? null : redisDataDirectory);
     }
 
     private static T Parse<T>(IConfiguration configuration, string key, T fallback)

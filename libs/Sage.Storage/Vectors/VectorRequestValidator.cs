@@ -86,7 +86,7 @@ public static partial class VectorRequestValidator
     /// <summary>A point id: a non-empty string of at most 256 characters, without control characters (as KV and Memory keys).</summary>
     public static void ValidateId(string? id, string field)
     {
-        if (string.IsNullOrEmpty(id) || id.Length > 256 || KeyRules.Check(id, int.MaxValue) is not null)
+        if (string.IsNullOrEmpty(id) || id.Length > 256 || KeyRules.CheckText(id, int.MaxValue) is not null)
         {
             throw StorageException.Invalid(field, "A point id must be a non-empty string of at most 256 characters, without control characters.");
         }

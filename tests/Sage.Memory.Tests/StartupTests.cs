@@ -57,9 +57,11 @@ public sealed class TracingTests : IAsyncLifetime
         // KV's and VDB's server spans are children of Memory's client spans to their ports; the test's own client span is the root's child.
         await _stack.Spans.WaitForAsync(s => s.Kind == ActivityKind.Server && IsServedFrom(s, traceId, kvPort), TimeSpan.FromSeconds(10));
         await _stack.Spans.WaitForAsync(s => s.Kind == ActivityKind.Server && IsServedFrom(s, traceId, vdbPort), TimeSpan.FromSeconds(10));
+        var memoryPort = $":{_stack.Memory.Port}";
+        // Memory's own server span ends after its response reached the client, so it may be exported a moment later.
+        await _stack.Spans.WaitForAsync(s => s.Kind == ActivityKind.Server && IsServedFrom(s, traceId, memoryPort), TimeSpan.FromSeconds(10));
         var spans = _stack.Spans.Spans.Where(s => s.TraceId == traceId).ToList();
 
-        var memoryPort = $":{_stack.Memory.Port}";
         var memoryServer = Assert.Single(spans, s => s.Kind == ActivityKind.Server && IsServedFrom(s, traceId, memoryPort));
         var clients = spans.Where(s => s.Kind == ActivityKind.Client && s.ParentSpanId == memoryServer.SpanId).ToList();
         Assert.Contains(clients, c => Mentions(c, kvPort));

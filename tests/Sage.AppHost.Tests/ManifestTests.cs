@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Sage.AppHost.Tests;
@@ -17,27 +16,12 @@ public sealed class ManifestFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var manifestPath = Path.Combine(_directory, "aspire-manifest.json");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-                 {
-                     "run", "--no-build", "--no-launch-profile", "--project", Projects.Sage_AppHost.ProjectPath,
-                     "--", "--publisher", "manifest", "--output-path", manifestPath,
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         using var timeout = new CancellationTokenSource(Timeout);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token).WaitAsync(Timeout, timeout.Token);
-        Assert.True(process.ExitCode == 0, $"The AppHost could not publish its manifest: {await output}{await error}");
+        await CommandLine.RunAsync(
+            "dotnet",
+            ["run", "--no-build", "--no-launch-profile", "--project", Projects.Sage_AppHost.ProjectPath,
+             "--", "--publisher", "manifest", "--output-path", manifestPath],
+            Timeout, timeout.Token);
 
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath, timeout.Token));
         Resources = manifest.RootElement.GetProperty("resources").Clone();

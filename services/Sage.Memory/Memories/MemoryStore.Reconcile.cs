@@ -134,7 +134,7 @@ public sealed partial class MemoryStore
         var entry = await kv.GetAsync(MemoryLayout.RecordKey(key), cancellationToken);
         if (entry is null || MemoryLayout.ReadRecord(entry) is not { HasVector: true } memory || memory.IsExpiredAt(time.GetUtcNow()))
             return false;
-        if (await FindCollectionAsync(cancellationToken) is not null && (await vectors.GetAsync(Collection, [key], false, false, cancellationToken)).Count > 0)
+        if (await FindCollectionAsync(cancellationToken) is not null && (await vectors.GetAsync(Collection, [key], withVector: false, withMetadata: false, cancellationToken)).Count > 0)
             return false;
         return await MarkWithoutVectorAsync(entry, memory, cancellationToken);
     }

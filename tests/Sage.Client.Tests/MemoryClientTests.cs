@@ -75,6 +75,20 @@ public sealed class MemoryClientTests(MemoryClientTests.Host host) : IClassFixtu
     }
 
     [Fact]
+    public async Task Reconcile_reports_a_run_that_dependencies_then_show()
+    {
+        await _memory.StoreAsync(new StoreMemoryRequest(Json("1"), Vector: [1, 1, 0], SessionId: _session), Ct);
+
+        var report = await _memory.ReconcileAsync(Ct);
+
+        Assert.Equal(0, report.Found.Total);
+        Assert.True(report.PointsScanned >= 1 && report.RecordsScanned >= 1, $"{report}");
+        var reconciler = (await _memory.GetDependenciesAsync(Ct)).Reconciler;
+        Assert.Equal(report.StartedAt, reconciler!.LastRun!.StartedAt);
+        Assert.Equal(0, reconciler.FixedSinceStart.Total);
+    }
+
+    [Fact]
     public async Task A_bad_memory_is_a_400_naming_the_field()
     {
         var error = await Assert.ThrowsAsync<SageApiException>(() =>

@@ -107,6 +107,9 @@ public sealed class StandardFaultTests : IAsyncLifetime
 
         _stack.KvFaults.FailWhen(r => r.Method == HttpMethods.Post && r.Path.Value == "/kv/batch-get");
         await Assert503(await SearchAsync("""{"vector":[1,0,0],"include_data":true,"session_id":"s4"}"""));
+        // Also without include_data: every hit is checked against its record, so search never names a key GET cannot find.
+        await Assert503(await SearchAsync("""{"vector":[1,0,0],"session_id":"s4"}"""));
+        _stack.KvFaults.Clear();
         await AssertStatus(await SearchAsync("""{"vector":[1,0,0],"session_id":"s4"}"""), HttpStatusCode.OK);
 
         // The session delete removes the vectors (VDB first), then fails on the first KV delete.

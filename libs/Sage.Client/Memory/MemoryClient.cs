@@ -63,6 +63,10 @@ public sealed class MemoryClient(HttpClient http)
     public Task<DeleteSessionResponse> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SageHttp.SendAsync<DeleteSessionResponse>(HttpClient, SageHttp.Request(HttpMethod.Delete, Session(sessionId)), cancellationToken);
 
+    /// <summary><c>POST /memory/reconcile</c>: runs the reconciler now; what it found out of step and what it fixed.</summary>
+    public Task<ReconcileResponse> ReconcileAsync(CancellationToken cancellationToken = default) =>
+        SageHttp.SendAsync<ReconcileResponse>(HttpClient, SageHttp.Request(HttpMethod.Post, "memory/reconcile", idempotent: true), cancellationToken);
+
     /// <summary><c>GET /dependencies</c>: the mode and how KV and VDB look from the Memory service now.</summary>
     public Task<DependenciesResponse> GetDependenciesAsync(CancellationToken cancellationToken = default) =>
         SageHttp.SendAsync<DependenciesResponse>(HttpClient, SageHttp.Request(HttpMethod.Get, "dependencies"), cancellationToken);

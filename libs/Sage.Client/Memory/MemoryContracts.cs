@@ -71,5 +71,36 @@ public sealed record DeleteSessionResponse(string SessionId, long Deleted);
 /// <param name="Error">Why it is unhealthy.</param>
 public sealed record DependencyStatus(string Name, string Location, string Status, double? LatencyMs = null, string? Backend = null, string? Error = null);
 
-/// <summary><c>GET /dependencies</c>.</summary>
-public sealed record DependenciesResponse(string Mode, DependencyStatus Kv, DependencyStatus Vdb);
+/// <summary><c>GET /dependencies</c>; <paramref name="Reconciler"/> says what the reconciler has done since the service started.</summary>
+public sealed record DependenciesResponse(string Mode, DependencyStatus Kv, DependencyStatus Vdb, ReconcilerStatus? Reconciler = null);
+
+/// <summary>
+/// Counts of memories whose vector and data were out of step, by kind: a vector whose record is gone
+/// (<c>vector_without_data</c>), a vector left over from another write of its key (<c>stale_vector</c>), and a record whose
+/// vector is gone (<c>data_without_vector</c>).
+/// </summary>
+public sealed record ReconcileCounts(long VectorWithoutData, long StaleVector, long DataWithoutVector)
+{
+    public long Total => VectorWithoutData + StaleVector + DataWithoutVector;
+}
+
+/// <summary>One memory a reconcile run found out of step: its key, the kind (as in <see cref="ReconcileCounts"/>) and whether it was fixed.</summary>
+public sealed record ReconciledMemory(string Key, string Kind, bool Fixed);
+
+/// <summary>
+/// <c>POST /memory/reconcile</c>: one run over every vector and record. <paramref name="Recent"/> counts mismatches younger than
+/// the grace period, left alone because a write may be in progress; <paramref name="Memories"/> names at most 100 of those found.
+/// </summary>
+public sealed record ReconcileResponse(
+    DateTimeOffset StartedAt,
+    double DurationMs,
+    long PointsScanned,
+    long RecordsScanned,
+    ReconcileCounts Found,
+    ReconcileCounts Fixed,
+    long Recent,
+    IReadOnlyList<ReconciledMemory> Memories,
+    bool MemoriesTruncated);
+
+/// <summary>The reconciler in <c>GET /dependencies</c>: its last run (null before the first) and what it has fixed since start.</summary>
+public sealed record ReconcilerStatus(ReconcileResponse? LastRun, ReconcileCounts FixedSinceStart);

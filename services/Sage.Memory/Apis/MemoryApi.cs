@@ -12,6 +12,8 @@ public static class MemoryApi
     {
         var memory = app.MapGroup("/memory").WithTags("Memory");
         memory.MapPost("", StoreAsync).WithSummary("Store a memory (data, optional vector, metadata, session, type, ttl); the same key replaces it.");
+        memory.MapPost("/reconcile", ReconcileAsync)
+            .WithSummary("Find vectors without data and data whose vector is gone, fix them now, and say what was found and fixed.");
         memory.MapPost("/search", SearchAsync).WithSummary("Nearest memories to a vector, filtered by session, type and metadata before ranking.");
         memory.MapGet("/{key}", GetAsync).WithSummary("Get a memory; with_vector=true adds its vector.");
         memory.MapPatch("/{key}", UpdateAsync).WithSummary("Replace a memory's data, metadata, vector or ttl; the rest stays.");
@@ -38,6 +40,9 @@ public static class MemoryApi
 
     public static async Task<Ok<SearchMemoriesResponse>> SearchAsync(SearchMemoriesRequest request, MemoryStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.SearchAsync(request, cancellationToken));
+
+    public static async Task<Ok<ReconcileResponse>> ReconcileAsync(MemoryReconciler reconciler, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reconciler.RunAsync(cancellationToken));
 
     private static ProblemHttpResult NotFound(string key) =>
         TypedResults.Problem(title: "Memory not found.", detail: $"No memory is stored under '{key}' (or it has expired).", statusCode: StatusCodes.Status404NotFound);

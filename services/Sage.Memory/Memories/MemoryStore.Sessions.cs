@@ -125,8 +125,10 @@ public sealed partial class MemoryStore
         var ids = page.Where(m => m.HasVector).Select(m => m.Key).ToArray();
         if (ids.Length == 0 || await FindCollectionAsync(cancellationToken) is null)
             return [];
-        var points = await vectors.GetAsync(Collection, ids, withVector: true, withMetadata: false, cancellationToken);
-        return points.Where(p => p.Vector is not null).ToDictionary(p => p.Id, p => p.Vector!.Value.ToArray(), StringComparer.Ordinal);
+        var points = await vectors.GetAsync(Collection, ids, withVector: true, withMetadata: true, cancellationToken);
+        var byKey = page.ToDictionary(m => m.Key, StringComparer.Ordinal);
+        return points.Where(p => p.Vector is not null && MemoryLayout.IsPointOf(byKey[p.Id], p.Metadata))
+            .ToDictionary(p => p.Id, p => p.Vector!.Value.ToArray(), StringComparer.Ordinal);
     }
 
     private static int Compare(SessionEntry entry, long ticks, string key)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Sage.Client.Memory;
 
 /// <summary>
-/// Typed client for the Memory service: store, get, patch, delete and search memories, list and delete sessions, and the
+/// Typed client for the Memory service: store, get, list, patch, delete and search memories, list and delete sessions, and the
 /// service's view of its dependencies. Errors surface as <see cref="SageApiException"/>; a missing key on a single-memory read,
 /// patch or delete is null / false instead.
 /// </summary>
@@ -43,6 +43,21 @@ public sealed class MemoryClient(HttpClient http)
         return SageHttp.SendAsync<SearchMemoriesResponse>(HttpClient,
             SageHttp.Request(HttpMethod.Post, "memory/search", request, idempotent: true), cancellationToken);
     }
+
+    /// <summary>
+    /// <c>GET /memory</c>: one page of every live memory, of session <paramref name="sessionId"/> and type <paramref name="memoryType"/>
+    /// when given, in no particular order. A page may be short, even empty: pass <see cref="ListMemoriesResponse.NextCursor"/> back
+    /// as <paramref name="cursor"/> until it is null; every memory that exists for the whole listing is returned at least once.
+    /// </summary>
+    public Task<ListMemoriesResponse> ListAsync(int? limit = null, string? cursor = null, string? sessionId = null, string? memoryType = null,
+        bool withVectors = false, CancellationToken cancellationToken = default) =>
+        SageHttp.SendAsync<ListMemoriesResponse>(HttpClient, SageHttp.Request(HttpMethod.Get, "memory" + SageHttp.Query(
+                ("limit", limit?.ToString(CultureInfo.InvariantCulture)),
+                ("cursor", cursor),
+                ("session_id", sessionId),
+                ("memory_type", memoryType),
+                ("with_vectors", withVectors ? "true" : null))),
+            cancellationToken);
 
     /// <summary>
     /// <c>GET /sessions/{session_id}/memories</c>: one page of a session's memories in time order, created in

@@ -56,6 +56,11 @@ public sealed record MemoryHit(
 /// <summary>Hits, best first.</summary>
 public sealed record SearchMemoriesResponse(IReadOnlyList<MemoryHit> Results);
 
+/// <summary><c>GET /memory</c>: one page of every live memory (of one session and/or type when asked), in no particular order.</summary>
+/// <param name="Memories">At most <c>limit</c> memories; fewer, even none, does not mean the end.</param>
+/// <param name="NextCursor">Pass back as <c>cursor</c> for the next page; null when the listing is complete.</param>
+public sealed record ListMemoriesResponse(IReadOnlyList<MemoryRecord> Memories, string? NextCursor);
+
 /// <summary><c>GET /sessions/{session_id}/memories</c>: a session's memories in time order, a page at a time.</summary>
 public sealed record SessionMemoriesResponse(string SessionId, IReadOnlyList<MemoryRecord> Memories, string? NextCursor);
 

@@ -7,10 +7,12 @@ using Sage.Storage.Vectors;
 namespace Sage.Memory.Memories;
 
 /// <summary>
-/// Where a memory lives. KV: <c>mem:{key}</c> → <see cref="StoredMemory"/> JSON (KV TTL = the memory's ttl), and for a memory
-/// with a session, the index entry <c>sess:{session_id}:{created_at ticks, 19 digits}:{key}</c> → the key (same TTL), so a
-/// session lists in time order by sorting its index keys (a scan is unordered) even for memories without vectors; the
-/// cursor is the last (created_at, key). VDB: collection <c>Sage:Memory:Collection</c>, point id = key, metadata
+/// Where a memory lives. KV, in its reserved <c>memory</c> namespace (<see cref="KvNamespaces"/>: stored keys start
+/// <c>_sage/memory/</c>, which KV's public routes neither list nor delete): <c>mem:{key}</c> → <see cref="StoredMemory"/> JSON
+/// (KV TTL = the memory's ttl), and for a memory with a session, the index entry
+/// <c>sess:{session_id}:{created_at ticks, 19 digits}:{key}</c> → the key (same TTL), so a session lists in time order by
+/// sorting its index keys (a scan is unordered) even for memories without vectors; the cursor is the last (created_at, key).
+/// VDB: collection <c>Sage:Memory:Collection</c>, point id = key, metadata
 /// <c>{"metadata": {user metadata}, "session_id", "memory_type", "created_at": unix ms, "expires_at": unix s, "version"}</c>, so
 /// session, type and expiry filters run in VDB before ranking; user filter keys are rewritten under <c>metadata.</c>; the
 /// version pairs a point with the record write it belongs to (see <see cref="StoredMemory.Version"/>).
@@ -29,9 +31,13 @@ public static class MemoryLayout
     /// <summary>The type of a memory stored without one.</summary>
     public const string DefaultMemoryType = "conversation";
 
-    private const string RecordPrefix = "mem:";
-    private const string SessionPrefix = "sess:";
+    // Store keys, as IKvStore sees them in-process; RemoteKvStore sends them to KV as the namespace and the key within it.
+    private static readonly string RecordPrefix = KvNamespaces.StoreKey(KvNamespaces.Memory, "mem:");
+    private static readonly string SessionPrefix = KvNamespaces.StoreKey(KvNamespaces.Memory, "sess:");
     private const int TicksDigits = 19;
+
+    /// <summary>The glob matching every memory record (not the session index), for listing all memories.</summary>
+    public static readonly string RecordPattern = RecordPrefix + "*";
 
     public static string RecordKey(string key) => RecordPrefix + key;
 

@@ -79,12 +79,10 @@ public sealed partial class MemoryStore
 
     private async Task ReconcileRecordsAsync(ReconcileRun run, TimeSpan pagePause, CancellationToken cancellationToken)
     {
-        var recordPrefix = MemoryLayout.RecordKey("");
-        var pattern = RedisGlob.Escape(recordPrefix) + "*";
         string? cursor = null;
         do
         {
-            var page = await kv.ScanAsync(pattern, cursor, _options.ReconcilePageSize, cancellationToken);
+            var page = await kv.ScanAsync(MemoryLayout.RecordPattern, cursor, _options.ReconcilePageSize, cancellationToken);
             run.RecordsScanned += page.Keys.Count;
             var entries = page.Keys.Count > 0 ? await kv.GetManyAsync(page.Keys, cancellationToken) : [];
             var now = time.GetUtcNow();

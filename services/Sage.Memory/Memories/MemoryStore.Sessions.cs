@@ -14,6 +14,8 @@ public sealed partial class MemoryStore
     /// <summary>The default and the largest page of a session listing.</summary>
     public const int DefaultSessionLimit = 100, MaxSessionLimit = 1000;
 
+    private const string ForeignCursor = "cursor is not one this service returned; pass next_cursor back unchanged.";
+
     // Remote KV takes at most 1000 keys per batch; stay well under it.
     private const int KvBatch = 500;
 
@@ -160,7 +162,7 @@ public sealed partial class MemoryStore
         catch (FormatException)
         {
         }
-        errors.Add("cursor", "cursor is not one this service returned; pass next_cursor back unchanged.");
+        errors.Add("cursor", ForeignCursor);
         return null;
     }
 

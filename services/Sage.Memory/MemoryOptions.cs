@@ -21,7 +21,7 @@ public sealed class MemoryOptions
     public string Collection { get; set; } = "sage_memories";
 
     /// <summary>Distance of the collection when Memory creates it: cosine, dot or euclid.</summary>
-    [RegularExpression("^(?i)(cosine|dot|euclid)$", ErrorMessage = "Sage:Memory:Distance must be cosine, dot or euclid.")]
+    [DistanceName(ErrorMessage = "Sage:Memory:Distance must be cosine, dot or euclid.")]
     public string Distance { get; set; } = "cosine";
 
     /// <summary>Largest <c>data</c>, as compact JSON, in bytes (413 above it). Default 1 MiB, KV's own default.</summary>

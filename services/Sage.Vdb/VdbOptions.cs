@@ -24,7 +24,7 @@ public sealed class VdbOptions
     public int? Dimension { get; set; }
 
     /// <summary>Distance of the default collection: cosine, dot or euclid.</summary>
-    [RegularExpression("^(?i)(cosine|dot|euclid)$", ErrorMessage = "Sage:Vdb:Distance must be cosine, dot or euclid.")]
+    [DistanceName(ErrorMessage = "Sage:Vdb:Distance must be cosine, dot or euclid.")]
     public string Distance { get; set; } = "cosine";
 
     /// <summary>Directory the embedded engine persists to (alias <c>SAGE_VDB_PERSIST_DIR</c>); unset means in-memory only.</summary>

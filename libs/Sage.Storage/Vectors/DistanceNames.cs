@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Sage.Storage.Vectors;
 
 /// <summary>The wire names of <see cref="Distance"/> (<c>cosine</c>, <c>dot</c>, <c>euclid</c>), one definition for every API and client.</summary>
@@ -24,4 +26,17 @@ public static class DistanceNames
         distance = parsed ?? Distance.Cosine;
         return parsed is not null;
     }
+
+    /// <summary>The distance a request or setting names: absent means cosine; an unknown name is a 400 naming <paramref name="field"/>.</summary>
+    public static Distance Parse(string? name, string field) =>
+        string.IsNullOrWhiteSpace(name) ? Distance.Cosine
+        : TryParse(name, out var parsed) ? parsed
+        : throw StorageException.Invalid(field, $"Unknown distance '{name}'; use cosine, dot or euclid.");
+}
+
+/// <summary>Options validation of a distance setting, by the same rule as <see cref="DistanceNames.TryParse"/>.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DistanceNameAttribute : ValidationAttribute
+{
+    public override bool IsValid(object? value) => value is null || DistanceNames.TryParse(value as string, out _);
 }

@@ -267,7 +267,7 @@ public sealed partial class MemoryStore(
         {
             try
             {
-                info = await vectors.CreateCollectionAsync(Collection, new CollectionSpec(vector.Length, ParseDistance(_options.Distance)), cancellationToken);
+                info = await vectors.CreateCollectionAsync(Collection, new CollectionSpec(vector.Length, DistanceNames.Parse(_options.Distance, "Sage:Memory:Distance")), cancellationToken);
             }
             catch (StorageException e) when (e.Error == StorageError.Conflict)
             {
@@ -297,7 +297,4 @@ public sealed partial class MemoryStore(
 
     private static JsonElement? ObjectOrNull(JsonElement? metadata) =>
         metadata is { ValueKind: JsonValueKind.Object } value ? value.Clone() : null;
-
-    // Options validation admits only known names; cosine is the default.
-    private static Distance ParseDistance(string distance) => DistanceNames.TryParse(distance, out var parsed) ? parsed : Distance.Cosine;
 }

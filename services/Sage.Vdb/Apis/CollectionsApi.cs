@@ -23,7 +23,7 @@ public static class CollectionsApi
 
     public static async Task<Ok<CollectionResponse>> CreateAsync(string name, CreateCollectionRequest request, IVectorStore store, CancellationToken cancellationToken)
     {
-        var spec = new CollectionSpec(request.Dimension, Extensions.Extensions.ParseDistance(request.Distance, "distance"));
+        var spec = new CollectionSpec(request.Dimension, DistanceNames.Parse(request.Distance, "distance"));
         return TypedResults.Ok(ToResponse(await store.CreateCollectionAsync(name, spec, cancellationToken)));
     }
 

@@ -23,7 +23,7 @@ public sealed class DefaultCollection(IVectorStore store, IOptions<VdbOptions> o
         {
             try
             {
-                await store.CreateCollectionAsync(settings.Collection, new CollectionSpec(dimension, Extensions.ParseDistance(settings.Distance, "distance")), cancellationToken);
+                await store.CreateCollectionAsync(settings.Collection, new CollectionSpec(dimension, DistanceNames.Parse(settings.Distance, "distance")), cancellationToken);
             }
             catch (StorageException e) when (e.Error == StorageError.Unavailable)
             {
@@ -42,7 +42,7 @@ public sealed class DefaultCollection(IVectorStore store, IOptions<VdbOptions> o
             return;
         try
         {
-            await store.CreateCollectionAsync(Name, new CollectionSpec(dimension, Extensions.ParseDistance(options.Value.Distance, "distance")), cancellationToken);
+            await store.CreateCollectionAsync(Name, new CollectionSpec(dimension, DistanceNames.Parse(options.Value.Distance, "distance")), cancellationToken);
         }
         catch (StorageException e) when (e.Error == StorageError.Conflict)
         {

@@ -66,10 +66,4 @@ internal static class Extensions
                 [$"Sage:Vdb:Backend (SAGE_VDB_BACKEND) must be 'embedded' or 'qdrant', not '{configured}'."]),
         };
     }
-
-    // Absent means cosine; anything else must be a known name.
-    internal static Distance ParseDistance(string? distance, string field) =>
-        string.IsNullOrWhiteSpace(distance) ? Distance.Cosine
-        : DistanceNames.TryParse(distance, out var parsed) ? parsed
-        : throw Sage.Storage.StorageException.Invalid(field, $"Unknown distance '{distance}'; use cosine, dot or euclid.");
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public static class HttpConventions
         options.ApplyWireSettings();
         // A misspelt field ("topk") is a 400 naming it, not a silently ignored default.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.Converters.Add(new UnicodeJsonElementConverter());
         return options;
     }
 
@@ -41,6 +43,7 @@ public static class HttpConventions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ApplySageJson());
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsEnricher.Enrich);
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddSingleton<IDeveloperPageExceptionFilter, ExceptionHandlersFirstFilter>();
         builder.Services.AddOpenApi();

@@ -145,6 +145,35 @@ public abstract partial class KvApiContract
         Assert.Equal(0, list.GetProperty("keys").GetArrayLength());
     }
 
+    // Found by the generated-input sweep: the value parsed, and failed as a 500 when it was stored.
+    [Theory]
+    [InlineData("POST", "/kv", """{"key":"lone","value":"\ud800"}""", "value")]
+    [InlineData("PUT", "/kv/lone", """{"value":[1,{"a\udc00":2}]}""", "value")]
+    [InlineData("POST", "/kv/batch", """{"items":[{"key":"lone","value":{"text":"a\ud83d"}}]}""", "items[0].value")]
+    public async Task A_value_holding_an_unpaired_surrogate_escape_is_400_naming_it_and_the_old_value_stays(string method, string path, string body, string field)
+    {
+        await Client.PostAsync("/kv", JsonBody("""{"key":"lone","value":"original"}"""), Ct);
+        var response = await Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonBody(body) }, Ct);
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        AssertNamesField(problem, field);
+        Assert.Equal("original", await ValueOfAsync("lone"));
+    }
+
+    // Found by the generated-input sweep: the framework's problem writer writes nothing for such a request, leaving an empty 400.
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    public async Task An_error_is_problem_json_whatever_accept_says(string accept)
+    {
+        var empty = new HttpRequestMessage(HttpMethod.Post, "/kv") { Content = JsonBody("") };
+        empty.Headers.TryAddWithoutValidation("Accept", accept);
+        AssertNamesField(await AssertProblemAsync(await Client.SendAsync(empty, Ct), HttpStatusCode.BadRequest), "body");
+
+        var missing = new HttpRequestMessage(HttpMethod.Get, "/kv/not-there");
+        missing.Headers.TryAddWithoutValidation("Accept", accept);
+        await AssertProblemAsync(await Client.SendAsync(missing, Ct), HttpStatusCode.NotFound);
+    }
+
     private async Task<string?> ValueOfAsync(string key) =>
         (await ReadJsonAsync(await Client.GetAsync("/kv/" + Uri.EscapeDataString(key), Ct))).GetProperty("value").GetString();
 }

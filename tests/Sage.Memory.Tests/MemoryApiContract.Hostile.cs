@@ -75,4 +75,18 @@ public abstract partial class MemoryApiContract<TStack>
             HttpStatusCode.BadRequest), "session_id");
         Assert.Null(await Stack.Kv.GetAsync(MemoryLayout.RecordKey(key), Ct));
     }
+
+    // Found by the generated-input sweep: the data parsed, and failed as a 500 when it was written.
+    [Theory]
+    [InlineData("""{"data":"\ud800","vector":[1,2,3]}""", "data")]
+    [InlineData("""{"data":1,"metadata":{"note":"a\udc00"},"vector":[1,2,3]}""", "metadata")]
+    public async Task A_memory_holding_an_unpaired_surrogate_escape_is_400_naming_it_and_nothing_is_stored(string fields, string field)
+    {
+        await StoreAsync($$$"""{"key":"{{{NewId("dimension")}}}","data":0,"vector":[1,2,3]}""");
+        var key = NewId("lone");
+        var problem = await AssertProblemAsync(await PostAsync("/memory", $$"""{"key":"{{key}}",{{fields[1..]}}"""), HttpStatusCode.BadRequest);
+        AssertNamesField(problem, field);
+        Assert.Null(await Stack.Kv.GetAsync($"mem:{key}", Ct));
+        Assert.Empty(await Stack.Vectors.GetAsync(MemoryStack.Collection, [key], cancellationToken: Ct));
+    }
 }

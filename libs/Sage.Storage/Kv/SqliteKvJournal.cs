@@ -21,9 +21,12 @@ internal sealed class SqliteKvJournal : IDisposable
     {
         Directory.CreateDirectory(directory);
         DatabasePath = Path.Combine(directory, FileName);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        // A short busy timeout: a process that is still shutting down gets a moment to let go; a live one keeps its journal.
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, DefaultTimeout = 5 }.ToString());
         _connection.Open();
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;");
+        // EXCLUSIVE: one process owns the journal (a second store on the same directory fails to open instead of
+        // writing behind the first one's back), and WAL needs no shared-memory locking per commit.
+        Execute("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;");
         // expires: UTC ticks, NULL for never; the key is the primary key, so the table is clustered on it.
         Execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL, etag TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;");
 

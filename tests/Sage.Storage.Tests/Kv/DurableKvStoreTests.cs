@@ -12,7 +12,9 @@ public sealed class DurableKvStoreTests : KvStoreContract
 {
     private readonly TempDirectory _directory = new();
 
-    protected override ValueTask<IKvStore> CreateStoreAsync() => ValueTask.FromResult<IKvStore>(Open());
+    // The contract's store and the reopen tests' stores use separate journals: a journal belongs to one open store at a time.
+    protected override ValueTask<IKvStore> CreateStoreAsync() =>
+        ValueTask.FromResult<IKvStore>(new InMemoryKvStore(Options.Create(new InMemoryKvStoreOptions { PersistDirectory = Path.Combine(_directory.Path, "contract") })));
 
     public override async ValueTask DisposeAsync()
     {
@@ -23,7 +25,7 @@ public sealed class DurableKvStoreTests : KvStoreContract
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private InMemoryKvStore Open(TimeProvider? time = null, long maxBytes = 512L * 1024 * 1024) =>
-        new(Options.Create(new InMemoryKvStoreOptions { PersistDirectory = _directory.Path, MaxBytes = maxBytes }), time);
+        new(Options.Create(new InMemoryKvStoreOptions { PersistDirectory = Path.Combine(_directory.Path, "reopen"), MaxBytes = maxBytes }), time);
 
     [Fact]
     public async Task Reopened_store_has_every_set_with_its_value_and_etag()
@@ -99,6 +101,14 @@ public sealed class DurableKvStoreTests : KvStoreContract
 
         using var reopened = Open();
         Assert.Equal(["a"], (await reopened.ScanAsync("*", null, 100, Ct)).Keys);
+    }
+
+    [Fact]
+    public void A_journal_another_store_holds_open_is_refused_instead_of_shared()
+    {
+        using var first = Open();
+        var error = Assert.Throws<InvalidOperationException>(() => Open());
+        Assert.Contains("cannot hold the KV journal", error.Message);
     }
 
     [Fact]

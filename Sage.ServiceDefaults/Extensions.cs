@@ -71,7 +71,7 @@ public static class SageServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation(http => http.EnrichWithHttpResponseMessage = ExpectedNotFound.Enrich));
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (SageTelemetry.ExportsTraces(builder.Configuration))
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 
 namespace Sage.ServiceDefaults.Telemetry;
 
@@ -14,6 +15,16 @@ public static class SageTelemetry
 
     /// <summary>The wildcard that subscribes to every SageAspire source and meter.</summary>
     public const string Wildcard = Prefix + ".*";
+
+    /// <summary>
+    /// True when traces leave the process (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, as the AppHost and the launcher do for the
+    /// dashboard). Costly per-call instrumentation, such as Redis command spans, is switched on only then.
+    /// </summary>
+    public static bool ExportsTraces(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+    }
 
     /// <summary>The activity source name for <paramref name="area"/>, e.g. <c>"Kv"</c> → <c>Sage.Kv</c>.</summary>
     public static string ActivitySourceName(string area) => Qualify(area);

@@ -30,13 +30,14 @@ await using (var memory = new BenchHost<MemoryOptions>(new Dictionary<string, st
 {
     Console.WriteLine("- standard ...");
     var stores = await StoreAllAsync(memory.Address);
+    // Memory's records, in KV's memory namespace (README: KV).
     var keys = Enumerable.Range(0, TopK).Select(i => $"mem:m{i * 7}").ToArray();
     var filter = JsonSerializer.SerializeToElement(new { must_not = new[] { new { key = "expires_at", range = new { lte = DateTimeOffset.UtcNow.ToUnixTimeSeconds() } } } });
     // Interleaved, so load from elsewhere on the machine weighs on the three series alike.
     var (search, vdbQuery, kvBatch) = await InterleavedAsync(
         i => http.PostAsJsonAsync(new Uri(memory.Address, "/memory/search"), new { vector = vectors[count + i], top_k = TopK, include_data = true }),
         i => http.PostAsJsonAsync(new Uri(vdb.Address, "/collections/sage_memories/vectors/query"), new { vector = vectors[count + i], top_k = TopK, filter }),
-        _ => http.PostAsJsonAsync(new Uri(kv.Address, "/kv/batch-get"), new { keys }));
+        _ => http.PostAsJsonAsync(new Uri(kv.Address, "/kv/batch-get?namespace=memory"), new { keys }));
     var row = new Row("standard", stores, Percentile(search, 50), Percentile(search, 99), null, null);
     rows.Add(row with { VdbQueryP50 = Percentile(vdbQuery, 50), KvBatchP50 = Percentile(kvBatch, 50) });
 }

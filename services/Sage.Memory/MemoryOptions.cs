@@ -32,6 +32,28 @@ public sealed class MemoryOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often <see cref="Memories.MemoryReconciler"/> walks every vector and record in the background. Default 5 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Points or records read per page of a reconcile run. Default 200.</summary>
+    [Range(1, 1000)]
+    public int ReconcilePageSize { get; set; } = 200;
+
+    /// <summary>
+    /// Pause between two pages of a background run, which bounds its rate (200 per 100 ms at most: 2000 a second). Default
+    /// 100 ms; a run asked for by <c>POST /memory/reconcile</c> does not pause.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ReconcilePagePause { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Only what was written longer ago than this is fixed: a record and its vector are written one after the other, and
+    /// another replica may be between the two right now. Default 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ReconcileGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>True in the in-process composition.</summary>
     public bool IsEmbedded => !Mode.Equals("standard", StringComparison.OrdinalIgnoreCase);
 }

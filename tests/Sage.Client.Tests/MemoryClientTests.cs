@@ -66,12 +66,50 @@ public sealed class MemoryClientTests(MemoryClientTests.Host host) : IClassFixtu
     }
 
     [Fact]
+    public async Task List_pages_through_every_memory_and_filters_by_session_and_type()
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < 3; i++)
+            keys.Add((await _memory.StoreAsync(new StoreMemoryRequest(Json("1"), Vector: [1, i, 0], SessionId: _session, MemoryType: i == 0 ? "fact" : null), Ct)).Key);
+
+        var listed = new List<MemoryRecord>();
+        var page = await _memory.ListAsync(limit: 2, sessionId: _session, withVectors: true, cancellationToken: Ct);
+        listed.AddRange(page.Memories);
+        while (page.NextCursor is { } cursor)
+        {
+            page = await _memory.ListAsync(limit: 2, cursor: cursor, sessionId: _session, withVectors: true, cancellationToken: Ct);
+            Assert.InRange(page.Memories.Count, 0, 2);
+            listed.AddRange(page.Memories);
+        }
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Select(m => m.Key).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(listed, m => Assert.NotNull(m.Vector));
+        Assert.Equal(keys[0], Assert.Single((await _memory.ListAsync(sessionId: _session, memoryType: "fact", cancellationToken: Ct)).Memories).Key);
+        var error = await Assert.ThrowsAsync<SageApiException>(() => _memory.ListAsync(cursor: "not-a-cursor", cancellationToken: Ct));
+        Assert.Contains("cursor", error.Errors.Keys);
+    }
+
+    [Fact]
     public async Task Dependencies_and_health_answer()
     {
         var dependencies = await _memory.GetDependenciesAsync(Ct);
         Assert.Equal("kv", dependencies.Kv.Name);
         Assert.Equal("vdb", dependencies.Vdb.Name);
         Assert.True((await _memory.GetHealthAsync(Ct)).IsHealthy);
+    }
+
+    [Fact]
+    public async Task Reconcile_reports_a_run_that_dependencies_then_show()
+    {
+        await _memory.StoreAsync(new StoreMemoryRequest(Json("1"), Vector: [1, 1, 0], SessionId: _session), Ct);
+
+        var report = await _memory.ReconcileAsync(Ct);
+
+        Assert.Equal(0, report.Found.Total);
+        Assert.True(report.PointsScanned >= 1 && report.RecordsScanned >= 1, $"{report}");
+        var reconciler = (await _memory.GetDependenciesAsync(Ct)).Reconciler;
+        Assert.Equal(report.StartedAt, reconciler!.LastRun!.StartedAt);
+        Assert.Equal(0, reconciler.FixedSinceStart.Total);
     }
 
     [Fact]

@@ -59,10 +59,15 @@ internal sealed partial class LauncherProcess : IAsyncDisposable
     }
 
     /// <summary>Starts `sage` with <paramref name="arguments"/>; `run` gets three consecutive free ports unless it names its own.</summary>
-    public static LauncherProcess Start(params string[] arguments)
+    public static LauncherProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="Start(string[])"/>, with <paramref name="environment"/> added to the launcher's (and so its children's).</summary>
+    public static LauncherProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var portBase = FreePortBase();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         start.ArgumentList.Add(SageDll);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
@@ -75,9 +80,12 @@ internal sealed partial class LauncherProcess : IAsyncDisposable
     }
 
     /// <summary>Starts `sage run …` and waits until it says every service is healthy.</summary>
-    public static async Task<LauncherProcess> RunAsync(params string[] arguments)
+    public static Task<LauncherProcess> RunAsync(params string[] arguments) => RunAsync(new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="RunAsync(string[])"/>, with <paramref name="environment"/> added.</summary>
+    public static async Task<LauncherProcess> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var launcher = Start(["run", .. arguments]);
+        var launcher = Start(environment, ["run", .. arguments]);
         await launcher.WaitForOutputAsync("all services are up", StartTimeout);
         return launcher;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Sage.Memory.Memories;
 
 namespace Sage.Memory.Tests;
 
@@ -47,7 +48,7 @@ public abstract partial class MemoryApiContract<TStack>
         Assert.Equal(key, (await ReadJsonAsync(got)).GetProperty("key").GetString());
         await AssertStatusAsync(await Client.DeleteAsync(url, Ct), HttpStatusCode.NoContent);
         await AssertProblemAsync(await Client.GetAsync(url, Ct), HttpStatusCode.NotFound);
-        Assert.Null(await Stack.Kv.GetAsync($"mem:{key}", Ct));
+        Assert.Null(await Stack.Kv.GetAsync(MemoryLayout.RecordKey(key), Ct));
     }
 
     [Theory]
@@ -62,7 +63,7 @@ public abstract partial class MemoryApiContract<TStack>
             HttpStatusCode.BadRequest);
         AssertNamesField(problem, "key");
         Assert.Contains("/", problem.GetProperty("errors").GetProperty("key")[0].GetString());
-        Assert.Null(await Stack.Kv.GetAsync($"mem:{key}", Ct));
+        Assert.Null(await Stack.Kv.GetAsync(MemoryLayout.RecordKey(key), Ct));
         Assert.Empty(await Stack.Vectors.GetAsync(MemoryStack.Collection, [key], cancellationToken: Ct));
     }
 
@@ -72,6 +73,6 @@ public abstract partial class MemoryApiContract<TStack>
         var key = NewId("session");
         AssertNamesField(await AssertProblemAsync(await Client.PostAsync("/memory", JsonContent.Create(new { key, data = 1, session_id = "a/b" }), Ct),
             HttpStatusCode.BadRequest), "session_id");
-        Assert.Null(await Stack.Kv.GetAsync($"mem:{key}", Ct));
+        Assert.Null(await Stack.Kv.GetAsync(MemoryLayout.RecordKey(key), Ct));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Sage.Memory.Memories;
 
 namespace Sage.Memory.Tests;
 
@@ -94,7 +95,7 @@ public abstract partial class MemoryApiContract<TStack>
         Assert.Empty((await ReadJsonAsync(await Client.GetAsync($"/sessions/{session}/memories", Ct))).GetProperty("memories").EnumerateArray());
         Assert.Empty((await SearchAsync($$$"""{"vector":[0.2,0.2,0.2],"session_id":"{{{session}}}"}""")).EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"/memory/{session}-2", Ct)).StatusCode);
-        Assert.Null(await Stack.Kv.GetAsync($"mem:{session}-1", Ct));
+        Assert.Null(await Stack.Kv.GetAsync(MemoryLayout.RecordKey($"{session}-1"), Ct));
         Assert.Empty(await Stack.Vectors.GetAsync(MemoryStack.Collection, [$"{session}-1"], cancellationToken: Ct));
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/memory/{keep.GetProperty("key").GetString()}", Ct)).StatusCode);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Sage.Memory.Memories;
 
 namespace Sage.Memory.Tests;
 
@@ -27,7 +28,7 @@ public abstract partial class MemoryApiContract<TStack>
         var key = NewId("bad");
         var problem = await AssertProblemAsync(await PostAsync("/memory", template.Replace("KEY", key, StringComparison.Ordinal)), HttpStatusCode.BadRequest);
         AssertNamesField(problem, field);
-        Assert.Null(await Stack.Kv.GetAsync($"mem:{key}", Ct));
+        Assert.Null(await Stack.Kv.GetAsync(MemoryLayout.RecordKey(key), Ct));
         Assert.Empty(await Stack.Vectors.GetAsync(MemoryStack.Collection, [key], cancellationToken: Ct));
     }
 
@@ -74,7 +75,7 @@ public abstract partial class MemoryApiContract<TStack>
         Assert.Contains("data", tooMuchData.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var hugeBody = new string('x', 70_000);
         await AssertProblemAsync(await PostAsync("/memory", $$$"""{"key":"{{{key}}}","data":"{{{hugeBody}}}"}"""), HttpStatusCode.RequestEntityTooLarge);
-        Assert.Null(await Stack.Kv.GetAsync($"mem:{key}", Ct));
+        Assert.Null(await Stack.Kv.GetAsync(MemoryLayout.RecordKey(key), Ct));
 
         AssertNamesField(await AssertProblemAsync(await Client.GetAsync("/sessions/s/memories?limit=0", Ct), HttpStatusCode.BadRequest), "limit");
         AssertNamesField(await AssertProblemAsync(await Client.GetAsync("/sessions/s/memories?cursor=%%%", Ct), HttpStatusCode.BadRequest), "cursor");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Sage.Memory.Memories;
 
 namespace Sage.Memory.Tests;
 
@@ -143,7 +144,7 @@ public abstract partial class MemoryApiContract<TStack>(TStack stack) : IClassFi
         await AssertProblemAsync(await Client.GetAsync($"/memory/{key}", Ct), HttpStatusCode.NotFound);
         await AssertProblemAsync(await Client.DeleteAsync($"/memory/{key}", Ct), HttpStatusCode.NotFound);
         Assert.Empty((await SearchAsync($$$"""{"vector":[0.3,0.2,0.1],"session_id":"{{{key}}}"}""")).EnumerateArray());
-        Assert.Null(await Stack.Kv.GetAsync($"mem:{key}", Ct));
+        Assert.Null(await Stack.Kv.GetAsync(MemoryLayout.RecordKey(key), Ct));
         Assert.Empty(await Stack.Vectors.GetAsync(MemoryStack.Collection, [key], cancellationToken: Ct));
     }
 

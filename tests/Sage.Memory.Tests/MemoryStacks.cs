@@ -42,6 +42,17 @@ public abstract class MemoryStack : IAsyncLifetime
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
+    /// <summary>Settings of this stack's Memory on top of <see cref="MemorySettings"/>, e.g. a short reconcile interval.</summary>
+    public Dictionary<string, string?> Overrides { get; init; } = [];
+
+    protected Dictionary<string, string?> SettingsFor(string mode)
+    {
+        var settings = MemorySettings(mode);
+        foreach (var (key, value) in Overrides)
+            settings[key] = value;
+        return settings;
+    }
+
     protected void AddSpans(IServiceCollection services) =>
         services.AddExportedSpans(Spans);
 
@@ -74,7 +85,7 @@ public sealed class EmbeddedStack : MemoryStack
 
     protected override void Start()
     {
-        _memory = new KestrelHost<MemoryOptions>(MemorySettings("embedded"), AddSpans);
+        _memory = new KestrelHost<MemoryOptions>(SettingsFor("embedded"), AddSpans);
         _memory.Start();
     }
 }
@@ -142,19 +153,32 @@ public sealed class StandardStack : MemoryStack
         });
         KvService.Start();
         VdbService.Start();
-        var settings = MemorySettings("standard");
-        settings["services:kv:http:0"] = KvService.Address.ToString().TrimEnd('/');
-        settings["services:vdb:http:0"] = VdbService.Address.ToString().TrimEnd('/');
-        settings["Sage:ApiKey"] = _memoryApiKey;
-        if (MemoryLogs is not null)
-            settings["Logging:LogLevel:Default"] = "Information";
-        _memory = new KestrelHost<MemoryOptions>(settings, services =>
+        _memory = new KestrelHost<MemoryOptions>(ReplicaSettings(), services =>
         {
             AddSpans(services);
             if (MemoryLogs is not null)
                 services.AddSingleton<ILoggerProvider>(MemoryLogs);
         });
         _memory.Start();
+    }
+
+    /// <summary>A second Memory service over the same KV and VDB services, as another replica; the caller disposes it.</summary>
+    public KestrelHost<MemoryOptions> StartReplica()
+    {
+        var replica = new KestrelHost<MemoryOptions>(ReplicaSettings());
+        replica.Start();
+        return replica;
+    }
+
+    private Dictionary<string, string?> ReplicaSettings()
+    {
+        var settings = SettingsFor("standard");
+        settings["services:kv:http:0"] = KvService.Address.ToString().TrimEnd('/');
+        settings["services:vdb:http:0"] = VdbService.Address.ToString().TrimEnd('/');
+        settings["Sage:ApiKey"] = _memoryApiKey;
+        if (MemoryLogs is not null)
+            settings["Logging:LogLevel:Default"] = "Information";
+        return settings;
     }
 
     public override async ValueTask DisposeAsync()

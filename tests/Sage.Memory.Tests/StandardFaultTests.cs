@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Sage.Memory.Memories;
 
 namespace Sage.Memory.Tests;
 
@@ -38,7 +39,7 @@ public sealed class StandardFaultTests : IAsyncLifetime
     }
 
     private async Task<IReadOnlyList<string>> SessionEntriesAsync(string session) =>
-        (await _stack.Kv.ScanAsync($"sess:{session}:*", null, 1000, Ct)).Keys;
+        (await _stack.Kv.ScanAsync(MemoryLayout.SessionPattern(session), null, 1000, Ct)).Keys;
 
     private async Task<bool> HasVectorAsync(string key) =>
         (await _stack.Vectors.GetAsync(MemoryStack.Collection, [key], cancellationToken: Ct)).Count > 0;
@@ -54,12 +55,12 @@ public sealed class StandardFaultTests : IAsyncLifetime
 
         await Assert503(await StoreAsync(body));
         Assert.True(_stack.VdbFaults.Failed > 0);
-        Assert.Null(await _stack.Kv.GetAsync("mem:m1", Ct));
+        Assert.Null(await _stack.Kv.GetAsync(MemoryLayout.RecordKey("m1"), Ct));
         Assert.Empty(await SessionEntriesAsync("s1"));
 
         _stack.VdbFaults.Clear();
         await AssertStatus(await StoreAsync(body), HttpStatusCode.Created);
-        Assert.NotNull(await _stack.Kv.GetAsync("mem:m1", Ct));
+        Assert.NotNull(await _stack.Kv.GetAsync(MemoryLayout.RecordKey("m1"), Ct));
         Assert.True(await HasVectorAsync("m1"));
         Assert.Single(await SessionEntriesAsync("s1"));
     }
@@ -107,6 +108,9 @@ public sealed class StandardFaultTests : IAsyncLifetime
 
         _stack.KvFaults.FailWhen(r => r.Method == HttpMethods.Post && r.Path.Value == "/kv/batch-get");
         await Assert503(await SearchAsync("""{"vector":[1,0,0],"include_data":true,"session_id":"s4"}"""));
+        // Also without include_data: every hit is checked against its record, so search never names a key GET cannot find.
+        await Assert503(await SearchAsync("""{"vector":[1,0,0],"session_id":"s4"}"""));
+        _stack.KvFaults.Clear();
         await AssertStatus(await SearchAsync("""{"vector":[1,0,0],"session_id":"s4"}"""), HttpStatusCode.OK);
 
         // The session delete removes the vectors (VDB first), then fails on the first KV delete.
@@ -117,7 +121,7 @@ public sealed class StandardFaultTests : IAsyncLifetime
         _stack.KvFaults.Clear();
         var deleted = await JsonOf(await Client.DeleteAsync("/sessions/s4", Ct));
         Assert.Equal(3, deleted.GetProperty("deleted").GetInt64());
-        Assert.Null(await _stack.Kv.GetAsync("mem:s4-1", Ct));
+        Assert.Null(await _stack.Kv.GetAsync(MemoryLayout.RecordKey("s4-1"), Ct));
         Assert.Empty(await SessionEntriesAsync("s4"));
     }
 
@@ -126,7 +130,7 @@ public sealed class StandardFaultTests : IAsyncLifetime
     {
         await AssertStatus(await StoreAsync("""{"key":"orphan","data":1,"vector":[1,0,0],"session_id":"s5"}"""), HttpStatusCode.Created);
         await AssertStatus(await StoreAsync("""{"key":"alive","data":2,"vector":[0.9,0.1,0],"session_id":"s5"}"""), HttpStatusCode.Created);
-        await _stack.Kv.DeleteAsync("mem:orphan", cancellationToken: Ct);
+        await _stack.Kv.DeleteAsync(MemoryLayout.RecordKey("orphan"), cancellationToken: Ct);
 
         var results = (await JsonOf(await SearchAsync("""{"vector":[1,0,0],"include_data":true,"session_id":"s5"}"""))).GetProperty("results");
         Assert.Equal(["alive"], results.EnumerateArray().Select(r => r.GetProperty("key").GetString()));

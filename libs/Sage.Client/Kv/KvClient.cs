@@ -14,6 +14,15 @@ public sealed class KvClient(HttpClient http)
     /// <summary>The HttpClient this client sends through.</summary>
     public HttpClient HttpClient { get; } = http ?? throw new ArgumentNullException(nameof(http));
 
+    /// <summary>
+    /// The KV namespace every call of this client works in (sent as <c>?namespace=</c>); null for public keys. Reserved namespaces
+    /// (<c>memory</c>: the Memory service's records) are neither listed nor deleted by the public routes.
+    /// </summary>
+    public string? Namespace { get; private init; }
+
+    /// <summary>A client on the same HttpClient whose every call works in namespace <paramref name="name"/> (null: public keys).</summary>
+    public KvClient InNamespace(string? name) => new(HttpClient) { Namespace = name };
+
     /// <summary><c>POST /kv</c>: sets <paramref name="key"/> unconditionally, expiring after <paramref name="ttl"/> seconds if given.</summary>
     public Task<KvWriteResponse> SetAsync(string key, JsonElement value, long? ttl = null, CancellationToken cancellationToken = default) =>
         SetAsync(new KvSetRequest(key, value, ttl), cancellationToken);
@@ -22,13 +31,13 @@ public sealed class KvClient(HttpClient http)
     public Task<KvWriteResponse> SetAsync(KvSetRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SageHttp.SendAsync<KvWriteResponse>(HttpClient, SageHttp.Request(HttpMethod.Post, "kv", request), cancellationToken);
+        return SageHttp.SendAsync<KvWriteResponse>(HttpClient, SageHttp.Request(HttpMethod.Post, Url("kv"), request), cancellationToken);
     }
 
     /// <summary><c>GET /kv/{key}</c>: the value, its remaining ttl and its ETag (from the <c>ETag</c> header); null when the key is missing.</summary>
     public async Task<KvEntryResponse?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        using var request = SageHttp.Request(HttpMethod.Get, "kv/" + SageHttp.Segment(key, nameof(key))).ExpectNotFound();
+        using var request = SageHttp.Request(HttpMethod.Get, Url("kv/" + SageHttp.Segment(key, nameof(key)))).ExpectNotFound();
         using var response = await HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
             return null;
@@ -45,7 +54,7 @@ public sealed class KvClient(HttpClient http)
     public Task<KvWriteResponse> PutAsync(string key, JsonElement value, long? ttl = null, string? ifMatch = null, bool ifNoneMatch = false,
         string? ifNoneMatchETag = null, CancellationToken cancellationToken = default)
     {
-        var request = SageHttp.Request(HttpMethod.Put, "kv/" + SageHttp.Segment(key, nameof(key)), new KvPutRequest(value, ttl));
+        var request = SageHttp.Request(HttpMethod.Put, Url("kv/" + SageHttp.Segment(key, nameof(key))), new KvPutRequest(value, ttl));
         if (ifMatch is not null)
             request.Headers.IfMatch.Add(EntityTag(ifMatch));
         if (ifNoneMatch)
@@ -61,7 +70,7 @@ public sealed class KvClient(HttpClient http)
     /// </summary>
     public Task<bool> DeleteAsync(string key, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
-        var request = SageHttp.Request(HttpMethod.Delete, "kv/" + SageHttp.Segment(key, nameof(key)));
+        var request = SageHttp.Request(HttpMethod.Delete, Url("kv/" + SageHttp.Segment(key, nameof(key))));
         if (ifMatch is not null)
             request.Headers.IfMatch.Add(EntityTag(ifMatch));
         return SageHttp.SendFoundAsync(HttpClient, request, cancellationToken);
@@ -73,7 +82,7 @@ public sealed class KvClient(HttpClient http)
     /// </summary>
     public Task<KvListResponse> ListAsync(string? pattern = null, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default) =>
         SageHttp.SendAsync<KvListResponse>(HttpClient,
-            SageHttp.Request(HttpMethod.Get, "kv" + SageHttp.Query(("pattern", pattern), ("cursor", cursor), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+            SageHttp.Request(HttpMethod.Get, Url("kv", ("pattern", pattern), ("cursor", cursor), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
             cancellationToken);
 
     /// <summary>Every key matching <paramref name="pattern"/>, following the cursor page by page.</summary>
@@ -95,7 +104,7 @@ public sealed class KvClient(HttpClient http)
     public Task<KvDeleteByPatternResponse> DeleteByPatternAsync(string pattern, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        return SageHttp.SendAsync<KvDeleteByPatternResponse>(HttpClient, SageHttp.Request(HttpMethod.Delete, "kv" + SageHttp.Query(("pattern", pattern))), cancellationToken);
+        return SageHttp.SendAsync<KvDeleteByPatternResponse>(HttpClient, SageHttp.Request(HttpMethod.Delete, Url("kv", ("pattern", pattern))), cancellationToken);
     }
 
     /// <summary><c>POST /kv/batch-get</c>: the found entries in request order (with ETags) and the missing keys. Read-only, so marked retryable.</summary>
@@ -103,18 +112,20 @@ public sealed class KvClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(keys);
         return SageHttp.SendAsync<KvBatchGetResponse>(HttpClient,
-            SageHttp.Request(HttpMethod.Post, "kv/batch-get", new KvBatchGetRequest(keys), idempotent: true), cancellationToken);
+            SageHttp.Request(HttpMethod.Post, Url("kv/batch-get"), new KvBatchGetRequest(keys), idempotent: true), cancellationToken);
     }
 
     /// <summary><c>POST /kv/batch</c>: writes every item or none; the new ETags in request order.</summary>
     public Task<KvBatchSetResponse> BatchSetAsync(IReadOnlyList<KvBatchItem> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        return SageHttp.SendAsync<KvBatchSetResponse>(HttpClient, SageHttp.Request(HttpMethod.Post, "kv/batch", new KvBatchSetRequest(items)), cancellationToken);
+        return SageHttp.SendAsync<KvBatchSetResponse>(HttpClient, SageHttp.Request(HttpMethod.Post, Url("kv/batch"), new KvBatchSetRequest(items)), cancellationToken);
     }
 
     /// <summary><c>GET /health</c>: the service's checks, its backend's included (an unhealthy report is returned, not thrown).</summary>
     public Task<ServiceHealth> GetHealthAsync(CancellationToken cancellationToken = default) => ServiceHealth.GetAsync(HttpClient, cancellationToken);
+
+    private string Url(string path, params (string Name, string? Value)[] query) => path + SageHttp.Query([.. query, ("namespace", Namespace)]);
 
     // ETags travel unquoted in bodies and quoted in headers; accept either.
     private static EntityTagHeaderValue EntityTag(string etag) =>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Sage.Client.Memory;
 
 /// <summary>
-/// Typed client for the Memory service: store, get, patch, delete and search memories, list and delete sessions, and the
+/// Typed client for the Memory service: store, get, list, patch, delete and search memories, list and delete sessions, and the
 /// service's view of its dependencies. Errors surface as <see cref="SageApiException"/>; a missing key on a single-memory read,
 /// patch or delete is null / false instead.
 /// </summary>
@@ -45,6 +45,21 @@ public sealed class MemoryClient(HttpClient http)
     }
 
     /// <summary>
+    /// <c>GET /memory</c>: one page of every live memory, of session <paramref name="sessionId"/> and type <paramref name="memoryType"/>
+    /// when given, in no particular order. A page may be short, even empty: pass <see cref="ListMemoriesResponse.NextCursor"/> back
+    /// as <paramref name="cursor"/> until it is null; every memory that exists for the whole listing is returned at least once.
+    /// </summary>
+    public Task<ListMemoriesResponse> ListAsync(int? limit = null, string? cursor = null, string? sessionId = null, string? memoryType = null,
+        bool withVectors = false, CancellationToken cancellationToken = default) =>
+        SageHttp.SendAsync<ListMemoriesResponse>(HttpClient, SageHttp.Request(HttpMethod.Get, "memory" + SageHttp.Query(
+                ("limit", limit?.ToString(CultureInfo.InvariantCulture)),
+                ("cursor", cursor),
+                ("session_id", sessionId),
+                ("memory_type", memoryType),
+                ("with_vectors", withVectors ? "true" : null))),
+            cancellationToken);
+
+    /// <summary>
     /// <c>GET /sessions/{session_id}/memories</c>: one page of a session's memories in time order, created in
     /// [<paramref name="since"/>, <paramref name="until"/>] when given. Pass <see cref="SessionMemoriesResponse.NextCursor"/> back as
     /// <paramref name="cursor"/> until it is null.
@@ -62,6 +77,10 @@ public sealed class MemoryClient(HttpClient http)
     /// <summary><c>DELETE /sessions/{session_id}</c>: deletes every memory of the session; how many there were.</summary>
     public Task<DeleteSessionResponse> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SageHttp.SendAsync<DeleteSessionResponse>(HttpClient, SageHttp.Request(HttpMethod.Delete, Session(sessionId)), cancellationToken);
+
+    /// <summary><c>POST /memory/reconcile</c>: runs the reconciler now; what it found out of step and what it fixed.</summary>
+    public Task<ReconcileResponse> ReconcileAsync(CancellationToken cancellationToken = default) =>
+        SageHttp.SendAsync<ReconcileResponse>(HttpClient, SageHttp.Request(HttpMethod.Post, "memory/reconcile", idempotent: true), cancellationToken);
 
     /// <summary><c>GET /dependencies</c>: the mode and how KV and VDB look from the Memory service now.</summary>
     public Task<DependenciesResponse> GetDependenciesAsync(CancellationToken cancellationToken = default) =>

@@ -56,6 +56,11 @@ public sealed record MemoryHit(
 /// <summary>Hits, best first.</summary>
 public sealed record SearchMemoriesResponse(IReadOnlyList<MemoryHit> Results);
 
+/// <summary><c>GET /memory</c>: one page of every live memory (of one session and/or type when asked), in no particular order.</summary>
+/// <param name="Memories">At most <c>limit</c> memories; fewer, even none, does not mean the end.</param>
+/// <param name="NextCursor">Pass back as <c>cursor</c> for the next page; null when the listing is complete.</param>
+public sealed record ListMemoriesResponse(IReadOnlyList<MemoryRecord> Memories, string? NextCursor);
+
 /// <summary><c>GET /sessions/{session_id}/memories</c>: a session's memories in time order, a page at a time.</summary>
 public sealed record SessionMemoriesResponse(string SessionId, IReadOnlyList<MemoryRecord> Memories, string? NextCursor);
 
@@ -71,5 +76,36 @@ public sealed record DeleteSessionResponse(string SessionId, long Deleted);
 /// <param name="Error">Why it is unhealthy.</param>
 public sealed record DependencyStatus(string Name, string Location, string Status, double? LatencyMs = null, string? Backend = null, string? Error = null);
 
-/// <summary><c>GET /dependencies</c>.</summary>
-public sealed record DependenciesResponse(string Mode, DependencyStatus Kv, DependencyStatus Vdb);
+/// <summary><c>GET /dependencies</c>; <paramref name="Reconciler"/> says what the reconciler has done since the service started.</summary>
+public sealed record DependenciesResponse(string Mode, DependencyStatus Kv, DependencyStatus Vdb, ReconcilerStatus? Reconciler = null);
+
+/// <summary>
+/// Counts of memories whose vector and data were out of step, by kind: a vector whose record is gone
+/// (<c>vector_without_data</c>), a vector left over from another write of its key (<c>stale_vector</c>), and a record whose
+/// vector is gone (<c>data_without_vector</c>).
+/// </summary>
+public sealed record ReconcileCounts(long VectorWithoutData, long StaleVector, long DataWithoutVector)
+{
+    public long Total => VectorWithoutData + StaleVector + DataWithoutVector;
+}
+
+/// <summary>One memory a reconcile run found out of step: its key, the kind (as in <see cref="ReconcileCounts"/>) and whether it was fixed.</summary>
+public sealed record ReconciledMemory(string Key, string Kind, bool Fixed);
+
+/// <summary>
+/// <c>POST /memory/reconcile</c>: one run over every vector and record. <paramref name="Recent"/> counts mismatches younger than
+/// the grace period, left alone because a write may be in progress; <paramref name="Memories"/> names at most 100 of those found.
+/// </summary>
+public sealed record ReconcileResponse(
+    DateTimeOffset StartedAt,
+    double DurationMs,
+    long PointsScanned,
+    long RecordsScanned,
+    ReconcileCounts Found,
+    ReconcileCounts Fixed,
+    long Recent,
+    IReadOnlyList<ReconciledMemory> Memories,
+    bool MemoriesTruncated);
+
+/// <summary>The reconciler in <c>GET /dependencies</c>: its last run (null before the first) and what it has fixed since start.</summary>
+public sealed record ReconcilerStatus(ReconcileResponse? LastRun, ReconcileCounts FixedSinceStart);

@@ -197,12 +197,17 @@ public sealed partial class RedisKvStore : IKvStore
         return stored;
     }
 
-    /// <summary>Awaits one Redis call (bounded by <paramref name="cancellationToken"/>) and turns the client's failures into <see cref="StorageException"/>s.</summary>
+    /// <summary>
+    /// Awaits one Redis call and turns the client's failures into <see cref="StorageException"/>s. The call is bounded by the
+    /// client's own timeout (<c>asyncTimeout</c>), not by <paramref name="cancellationToken"/>: waiting on the token would cost
+    /// a promise and a registration per call, on the hottest path, to give up on a reply that arrives within milliseconds.
+    /// </summary>
     private async Task<TResult> CallAsync<TResult>(Task<TResult> call, CancellationToken cancellationToken)
     {
         try
         {
-            return await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return await call.ConfigureAwait(false);
         }
         catch (Exception ex) when (Translate(ex) is { } translated)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -10,7 +11,11 @@ using Sage.Storage.Kv;
 
 namespace Sage.Kv.Apis;
 
-/// <summary>The KV routes: SAGE's seed routes plus what users of Dapr state and Consul KV expect.</summary>
+/// <summary>
+/// The KV routes: SAGE's seed routes plus what users of Dapr state and Consul KV expect. Every route takes an optional
+/// <c>namespace</c> query parameter: absent, it works on public keys; <c>namespace=memory</c> reaches Memory's records, which the
+/// public routes neither list nor delete (<see cref="KvNamespaces"/>).
+/// </summary>
 public static class KvApi
 {
     public static IEndpointRouteBuilder MapKvApi(this IEndpointRouteBuilder app)
@@ -27,22 +32,26 @@ public static class KvApi
         return app;
     }
 
-    public static async Task<Ok<KvWriteResponse>> SetAsync(KvSetRequest request, IKvStore store, IOptions<KvOptions> options, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Ok<KvWriteResponse>> SetAsync(KvSetRequest request, IKvStore store, IOptions<KvOptions> options, HttpContext http, CancellationToken cancellationToken,
+        [FromQuery(Name = "namespace")] string? ns = null)
     {
         var errors = new RequestValidation();
+        CheckNamespace(errors, ns);
         CheckKey(errors, request.Key, "key");
         var ttl = CheckTtl(errors, request.Ttl, "ttl");
         CheckValue(errors, request.Value, "value", options.Value);
         errors.ThrowIfInvalid();
 
-        var result = await store.SetAsync(request.Key, request.Value, new KvSetOptions { TimeToLive = ttl }, cancellationToken);
+        var result = await store.SetAsync(KvNamespaces.StoreKey(ns, request.Key), request.Value, new KvSetOptions { TimeToLive = ttl }, cancellationToken);
         return Written(http, request.Key, result.ETag!);
     }
 
     public static async Task<Results<Ok<KvWriteResponse>, ProblemHttpResult>> PutAsync(
-        string key, KvPutRequest request, IKvStore store, IOptions<KvOptions> options, HttpContext http, CancellationToken cancellationToken)
+        string key, KvPutRequest request, IKvStore store, IOptions<KvOptions> options, HttpContext http, CancellationToken cancellationToken,
+        [FromQuery(Name = "namespace")] string? ns = null)
     {
         var errors = new RequestValidation();
+        CheckNamespace(errors, ns);
         CheckKey(errors, key, "key");
         var ttl = CheckTtl(errors, request.Ttl, "ttl");
         CheckValue(errors, request.Value, "value", options.Value);
@@ -59,7 +68,7 @@ public static class KvApi
             OnlyIfAbsent = ifNoneMatch == "*",
             IfNoneMatch = ifNoneMatch is "*" ? null : ifNoneMatch,
         };
-        var result = await store.SetAsync(key, request.Value, setOptions, cancellationToken);
+        var result = await store.SetAsync(KvNamespaces.StoreKey(ns, key), request.Value, setOptions, cancellationToken);
         if (!result.Applied)
             return PreconditionFailed(key, ifNoneMatch switch
             {
@@ -70,27 +79,31 @@ public static class KvApi
         return Written(http, key, result.ETag!);
     }
 
-    public static async Task<Results<Ok<KvEntryResponse>, ProblemHttpResult>> GetAsync(string key, IKvStore store, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<KvEntryResponse>, ProblemHttpResult>> GetAsync(string key, IKvStore store, HttpContext http, CancellationToken cancellationToken,
+        [FromQuery(Name = "namespace")] string? ns = null)
     {
         var errors = new RequestValidation();
+        CheckNamespace(errors, ns);
         CheckKey(errors, key, "key");
         errors.ThrowIfInvalid();
 
-        var entry = await store.GetAsync(key, cancellationToken);
+        var entry = await store.GetAsync(KvNamespaces.StoreKey(ns, key), cancellationToken);
         if (entry is null)
             return KeyNotFound(key);
         http.Response.Headers.ETag = Quote(entry.ETag);
-        return TypedResults.Ok(ToResponse(entry));
+        return TypedResults.Ok(ToResponse(key, entry));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string key, IKvStore store, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string key, IKvStore store, HttpContext http, CancellationToken cancellationToken,
+        [FromQuery(Name = "namespace")] string? ns = null)
     {
         var errors = new RequestValidation();
+        CheckNamespace(errors, ns);
         CheckKey(errors, key, "key");
         var ifMatch = EntityTagCondition(errors, http.Request.Headers.IfMatch, HeaderNames.IfMatch);
         errors.ThrowIfInvalid();
 
-        var outcome = await store.DeleteAsync(key, ifMatch, cancellationToken);
+        var outcome = await store.DeleteAsync(KvNamespaces.StoreKey(ns, key), ifMatch, cancellationToken);
         return outcome switch
         {
             KvDeleteOutcome.Deleted => TypedResults.NoContent(),
@@ -100,57 +113,64 @@ public static class KvApi
     }
 
     public static async Task<Ok<KvListResponse>> ListAsync(IKvStore store, IOptions<KvOptions> options, CancellationToken cancellationToken,
-        string? pattern = null, string? cursor = null, int? limit = null)
+        string? pattern = null, string? cursor = null, int? limit = null, [FromQuery(Name = "namespace")] string? ns = null)
     {
         var max = options.Value.MaxListLimit;
         var errors = new RequestValidation();
+        CheckNamespace(errors, ns);
         errors.Require(limit is null || (limit >= 1 && limit <= max), "limit", $"limit must be between 1 and {max}.");
         errors.Require(pattern is null || KeyRules.CheckText(pattern) is null, "pattern", $"pattern {KeyRules.CheckText(pattern)}");
         errors.ThrowIfInvalid();
 
-        var page = await store.ScanAsync(pattern ?? "*", cursor, limit ?? Math.Min(100, max), cancellationToken);
+        var page = await store.ScanNamespaceAsync(ns, pattern ?? "*", cursor, limit ?? Math.Min(100, max), cancellationToken);
         return TypedResults.Ok(new KvListResponse(page.Keys, page.NextCursor));
     }
 
-    public static async Task<Ok<KvDeleteByPatternResponse>> DeleteByPatternAsync(IKvStore store, CancellationToken cancellationToken, string? pattern = null)
+    public static async Task<Ok<KvDeleteByPatternResponse>> DeleteByPatternAsync(IKvStore store, CancellationToken cancellationToken, string? pattern = null,
+        [FromQuery(Name = "namespace")] string? ns = null)
     {
         var errors = new RequestValidation();
+        CheckNamespace(errors, ns);
         // No pattern is more likely a mistake than a wish to wipe everything; '*' says that explicitly.
         errors.Require(!string.IsNullOrEmpty(pattern), "pattern", "pattern is required; use pattern=* to delete every key.");
         errors.Require(string.IsNullOrEmpty(pattern) || KeyRules.CheckText(pattern) is null, "pattern", $"pattern {KeyRules.CheckText(pattern)}");
         errors.ThrowIfInvalid();
 
-        var deleted = await store.DeleteByPatternAsync(pattern!, cancellationToken);
+        var deleted = await store.DeleteNamespaceByPatternAsync(ns, pattern!, cancellationToken);
         return TypedResults.Ok(new KvDeleteByPatternResponse(pattern!, deleted));
     }
 
-    public static async Task<Ok<KvBatchGetResponse>> BatchGetAsync(KvBatchGetRequest request, IKvStore store, IOptions<KvOptions> options, CancellationToken cancellationToken)
+    public static async Task<Ok<KvBatchGetResponse>> BatchGetAsync(KvBatchGetRequest request, IKvStore store, IOptions<KvOptions> options, CancellationToken cancellationToken,
+        [FromQuery(Name = "namespace")] string? ns = null)
     {
         var keys = request.Keys ?? [];
         CheckBatchSize(keys.Count, "keys", options.Value);
         var errors = new RequestValidation();
+        CheckNamespace(errors, ns);
         for (var i = 0; i < keys.Count; i++)
             CheckKey(errors, keys[i], $"keys[{i}]");
         errors.ThrowIfInvalid();
 
-        var entries = await store.GetManyAsync(keys, cancellationToken);
+        var entries = await store.GetManyAsync(keys.Select(key => KvNamespaces.StoreKey(ns, key)).ToArray(), cancellationToken);
         var found = new List<KvEntryResponse>(entries.Count);
         var missing = new List<string>();
         for (var i = 0; i < entries.Count; i++)
         {
             if (entries[i] is { } entry)
-                found.Add(ToResponse(entry) with { Etag = entry.ETag });
+                found.Add(ToResponse(keys[i], entry) with { Etag = entry.ETag });
             else
                 missing.Add(keys[i]);
         }
         return TypedResults.Ok(new KvBatchGetResponse(found, missing));
     }
 
-    public static async Task<Ok<KvBatchSetResponse>> BatchSetAsync(KvBatchSetRequest request, IKvStore store, IOptions<KvOptions> options, CancellationToken cancellationToken)
+    public static async Task<Ok<KvBatchSetResponse>> BatchSetAsync(KvBatchSetRequest request, IKvStore store, IOptions<KvOptions> options, CancellationToken cancellationToken,
+        [FromQuery(Name = "namespace")] string? ns = null)
     {
         var items = request.Items ?? [];
         CheckBatchSize(items.Count, "items", options.Value);
         var errors = new RequestValidation();
+        CheckNamespace(errors, ns);
         var writes = new KvWrite[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
@@ -162,7 +182,7 @@ public static class KvApi
             CheckKey(errors, item.Key, $"items[{i}].key");
             var ttl = CheckTtl(errors, item.Ttl, $"items[{i}].ttl");
             CheckValue(errors, item.Value, $"items[{i}].value", options.Value);
-            writes[i] = new KvWrite(item.Key, item.Value, ttl);
+            writes[i] = new KvWrite(KvNamespaces.StoreKey(ns, item.Key), item.Value, ttl);
         }
         errors.ThrowIfInvalid();
 
@@ -170,13 +190,20 @@ public static class KvApi
         return TypedResults.Ok(new KvBatchSetResponse(items.Select((item, i) => new KvWriteResponse(item.Key, etags[i])).ToArray()));
     }
 
-    private static KvEntryResponse ToResponse(KvEntry entry) =>
-        new(entry.Key, entry.Value, entry.TimeToLive is { } ttl ? (long)Math.Ceiling(ttl.TotalSeconds) : null);
+    // The key as the caller named it: a namespaced entry's store key carries the namespace's prefix.
+    private static KvEntryResponse ToResponse(string key, KvEntry entry) =>
+        new(key, entry.Value, entry.TimeToLive is { } ttl ? (long)Math.Ceiling(ttl.TotalSeconds) : null);
 
     private static Ok<KvWriteResponse> Written(HttpContext http, string key, string etag)
     {
         http.Response.Headers.ETag = Quote(etag);
         return TypedResults.Ok(new KvWriteResponse(key, etag));
+    }
+
+    private static void CheckNamespace(RequestValidation errors, string? ns)
+    {
+        if (KvNamespaces.Check(ns) is { } problem)
+            errors.Add("namespace", problem);
     }
 
     private static void CheckKey(RequestValidation errors, string? key, string field)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sage.ServiceDefaults.Telemetry;
 using Sage.Storage.Hosting;
 using Sage.Storage.Kv;
 using StackExchange.Redis;
@@ -45,7 +46,14 @@ internal static class Extensions
     private static void AddRedisKv(this IHostApplicationBuilder builder)
     {
         var redis = ParseRedisConnectionString(builder.Configuration.GetConnectionString(RedisConnectionName)!);
-        builder.AddRedisClient(RedisConnectionName, settings => settings.ConnectionString = redis.Configuration, options =>
+        var exportsTraces = SageTelemetry.ExportsTraces(builder.Configuration);
+        builder.AddRedisClient(RedisConnectionName, settings =>
+        {
+            settings.ConnectionString = redis.Configuration;
+            // A span per Redis command costs a profiling session per call and a drain thread: with nobody to send the spans
+            // to, that was a third of the service CPU of a GET (bench/README.md). With an OTLP endpoint they are recorded.
+            settings.DisableTracing |= !exportsTraces;
+        }, options =>
         {
             redis.ApplyTo(options);
             // Aspire's health check asks each node of a cluster for CLUSTER INFO, which StackExchange.Redis counts as an admin command.

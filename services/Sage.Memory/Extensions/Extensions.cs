@@ -34,8 +34,11 @@ internal static class Extensions
 
         builder.Services.AddSingleton<MemoryMetrics>();
         builder.Services.AddSingleton<MemoryCleanupQueue>();
+        builder.Services.AddSingleton<MemoryKeyLocks>();
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddHostedService<MemoryJanitor>();
+        builder.Services.AddSingleton<MemoryReconciler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MemoryReconciler>());
         builder.Services.AddSingleton<DependencyProbe>();
 
         // Degraded, not Unhealthy: Memory itself keeps answering (and says what is down) while a dependency is away.

@@ -7,12 +7,15 @@ using Sage.Storage.Vectors;
 namespace Sage.Memory.Memories;
 
 /// <summary>
-/// Where a memory lives. KV: <c>mem:{key}</c> → <see cref="StoredMemory"/> JSON (KV TTL = the memory's ttl), and for a memory
-/// with a session, the index entry <c>sess:{session_id}:{created_at ticks, 19 digits}:{key}</c> → the key (same TTL), so a
-/// session lists in time order by sorting its index keys (a scan is unordered) even for memories without vectors; the
-/// cursor is the last (created_at, key). VDB: collection <c>Sage:Memory:Collection</c>, point id = key, metadata
-/// <c>{"metadata": {user metadata}, "session_id", "memory_type", "created_at": unix ms, "expires_at": unix s}</c>, so session,
-/// type and expiry filters run in VDB before ranking; user filter keys are rewritten under <c>metadata.</c>.
+/// Where a memory lives. KV, in its reserved <c>memory</c> namespace (<see cref="KvNamespaces"/>: stored keys start
+/// <c>_sage/memory/</c>, which KV's public routes neither list nor delete): <c>mem:{key}</c> → <see cref="StoredMemory"/> JSON
+/// (KV TTL = the memory's ttl), and for a memory with a session, the index entry
+/// <c>sess:{session_id}:{created_at ticks, 19 digits}:{key}</c> → the key (same TTL), so a session lists in time order by
+/// sorting its index keys (a scan is unordered) even for memories without vectors; the cursor is the last (created_at, key).
+/// VDB: collection <c>Sage:Memory:Collection</c>, point id = key, metadata
+/// <c>{"metadata": {user metadata}, "session_id", "memory_type", "created_at": unix ms, "expires_at": unix s, "version"}</c>, so
+/// session, type and expiry filters run in VDB before ranking; user filter keys are rewritten under <c>metadata.</c>; the
+/// version pairs a point with the record write it belongs to (see <see cref="StoredMemory.Version"/>).
 /// </summary>
 public static class MemoryLayout
 {
@@ -28,9 +31,13 @@ public static class MemoryLayout
     /// <summary>The type of a memory stored without one.</summary>
     public const string DefaultMemoryType = "conversation";
 
-    private const string RecordPrefix = "mem:";
-    private const string SessionPrefix = "sess:";
+    // Store keys, as IKvStore sees them in-process; RemoteKvStore sends them to KV as the namespace and the key within it.
+    private static readonly string RecordPrefix = KvNamespaces.StoreKey(KvNamespaces.Memory, "mem:");
+    private static readonly string SessionPrefix = KvNamespaces.StoreKey(KvNamespaces.Memory, "sess:");
     private const int TicksDigits = 19;
+
+    /// <summary>The glob matching every memory record (not the session index), for listing all memories.</summary>
+    public static readonly string RecordPattern = RecordPrefix + "*";
 
     public static string RecordKey(string key) => RecordPrefix + key;
 
@@ -85,10 +92,32 @@ public static class MemoryLayout
             writer.WriteNumber("created_at", memory.CreatedAt.ToUnixTimeMilliseconds());
             if (memory.ExpiresAt is { } expires)
                 writer.WriteNumber("expires_at", UnixSeconds(expires));
+            if (memory.Version is { } version)
+                writer.WriteString(VersionField, version);
             writer.WriteEndObject();
         }
         return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
     }
+
+    /// <summary>The point metadata field holding the version of the record write the point belongs to.</summary>
+    public const string VersionField = "version";
+
+    /// <summary>A new version for a record write at <paramref name="now"/>: time-ordered, so its age can be read back.</summary>
+    public static string NewVersion(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
+
+    /// <summary>The version a point carries; null for a point stored before versions (or not by Memory).</summary>
+    public static string? PointVersion(JsonElement? metadata) =>
+        metadata is { ValueKind: JsonValueKind.Object } m && m.TryGetProperty(VersionField, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>When a version was made (a UUIDv7's first 48 bits are unix milliseconds); null for a version of another shape.</summary>
+    public static DateTimeOffset? VersionTime(string? version) =>
+        version is { Length: 32 } && long.TryParse(version.AsSpan(0, 12), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+
+    /// <summary>True when the point (by its metadata) belongs to the current write of <paramref name="memory"/>.</summary>
+    public static bool IsPointOf(StoredMemory memory, JsonElement? pointMetadata) =>
+        memory.HasVector && memory.Version == PointVersion(pointMetadata);
 
     /// <summary>Unix seconds with millisecond precision, the unit of <c>expires_at</c> in VDB.</summary>
     public static double UnixSeconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds() / 1000.0;

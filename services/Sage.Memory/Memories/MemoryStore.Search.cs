@@ -12,8 +12,10 @@ public sealed partial class MemoryStore
     public const int DefaultTopK = 10;
 
     /// <summary>
-    /// One VDB query (session, type, user filter and expiry all applied before ranking), then — only with
-    /// <c>include_data</c> — one KV batch get for the hits. A hit whose data is gone is dropped, counted and queued for cleanup.
+    /// One VDB query (session, type, user filter and expiry all applied before ranking), then one KV batch get for the hits,
+    /// also without <c>include_data</c>: a hit is shown only when its record is live and of the hit's version, so search never
+    /// names a key whose GET is 404. A hit whose data is gone is dropped, counted and queued for cleanup; a hit of another
+    /// version (a write in progress, or one left over) is dropped and left to <see cref="MemoryReconciler"/>.
     /// </summary>
     public async Task<SearchMemoriesResponse> SearchAsync(SearchMemoriesRequest request, CancellationToken cancellationToken)
     {
@@ -42,8 +44,8 @@ public sealed partial class MemoryStore
         var filter = new VectorFilter(Must: must.Count > 0 ? must : null, MustNot: [MemoryLayout.ExpiredAt(time.GetUtcNow())]);
 
         var hits = await vectors.QueryAsync(Collection, new VectorQuery(request.Vector, topK, filter, request.ScoreThreshold), cancellationToken);
-        if (request.IncludeData != true || hits.Count == 0)
-            return new SearchMemoriesResponse(hits.Select(hit => ToHit(hit, null)).ToArray());
+        if (hits.Count == 0)
+            return new SearchMemoriesResponse([]);
 
         var entries = await kv.GetManyAsync(hits.Select(hit => MemoryLayout.RecordKey(hit.Id)).ToArray(), cancellationToken);
         var now = time.GetUtcNow();
@@ -57,7 +59,12 @@ public sealed partial class MemoryStore
                 cleanup.Enqueue(hits[i].Id);
                 continue;
             }
-            results.Add(ToHit(hits[i], memory.Data));
+            if (!MemoryLayout.IsPointOf(memory, hits[i].Metadata))
+            {
+                metrics.OrphanDropped();
+                continue;
+            }
+            results.Add(ToHit(hits[i], request.IncludeData == true ? memory.Data : null));
         }
         return new SearchMemoriesResponse(results);
     }
@@ -78,6 +85,7 @@ public sealed partial class MemoryStore
     /// </summary>
     public async Task CleanUpAsync(string key, CancellationToken cancellationToken)
     {
+        using var held = await locks.AcquireAsync(key, cancellationToken);
         var memory = MemoryLayout.ReadRecord(await kv.GetAsync(MemoryLayout.RecordKey(key), cancellationToken));
         if (memory is not null && !memory.IsExpiredAt(time.GetUtcNow()))
             return;

@@ -14,6 +14,8 @@ public sealed partial class MemoryStore
     /// <summary>The default and the largest page of a session listing.</summary>
     public const int DefaultSessionLimit = 100, MaxSessionLimit = 1000;
 
+    private const string ForeignCursor = "cursor is not one this service returned; pass next_cursor back unchanged.";
+
     // Remote KV takes at most 1000 keys per batch; stay well under it.
     private const int KvBatch = 500;
 
@@ -125,8 +127,10 @@ public sealed partial class MemoryStore
         var ids = page.Where(m => m.HasVector).Select(m => m.Key).ToArray();
         if (ids.Length == 0 || await FindCollectionAsync(cancellationToken) is null)
             return [];
-        var points = await vectors.GetAsync(Collection, ids, withVector: true, withMetadata: false, cancellationToken);
-        return points.Where(p => p.Vector is not null).ToDictionary(p => p.Id, p => p.Vector!.Value.ToArray(), StringComparer.Ordinal);
+        var points = await vectors.GetAsync(Collection, ids, withVector: true, withMetadata: true, cancellationToken);
+        var byKey = page.ToDictionary(m => m.Key, StringComparer.Ordinal);
+        return points.Where(p => p.Vector is not null && MemoryLayout.IsPointOf(byKey[p.Id], p.Metadata))
+            .ToDictionary(p => p.Id, p => p.Vector!.Value.ToArray(), StringComparer.Ordinal);
     }
 
     private static int Compare(SessionEntry entry, long ticks, string key)
@@ -158,7 +162,7 @@ public sealed partial class MemoryStore
         catch (FormatException)
         {
         }
-        errors.Add("cursor", "cursor is not one this service returned; pass next_cursor back unchanged.");
+        errors.Add("cursor", ForeignCursor);
         return null;
     }
 

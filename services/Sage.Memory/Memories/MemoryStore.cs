@@ -12,11 +12,18 @@ namespace Sage.Memory.Memories;
 /// The one place that joins KV and VDB (see <see cref="MemoryLayout"/> for where things live). Writes go KV first, then VDB;
 /// a failed VDB write is undone in KV (the previous record restored, or the new one deleted), so nothing already stored is
 /// lost and a retry with the same key converges. Deletes go VDB first, then KV, so a vector never outlives its data for long.
+/// <para>
+/// Writes of one key never interleave: in this process they hold the key's lock (<see cref="MemoryKeyLocks"/>); across
+/// replicas the record is written by KV compare-and-set against the ETag read, so a write based on a record another replica
+/// has replaced starts over. Each record write carries a new <see cref="StoredMemory.Version"/>, also put on its point;
+/// readers show a point only when its version is its record's, and <see cref="MemoryReconciler"/> removes the others.
+/// </para>
 /// </summary>
 public sealed partial class MemoryStore(
     IKvStore kv,
     IVectorStore vectors,
     MemoryCleanupQueue cleanup,
+    MemoryKeyLocks locks,
     MemoryMetrics metrics,
     IOptions<MemoryOptions> options,
     TimeProvider time,
@@ -41,17 +48,11 @@ public sealed partial class MemoryStore(
         errors.ThrowIfInvalid();
 
         var key = request.Key ?? Guid.NewGuid().ToString();
-        // KV is read first, so when KV is down VDB is never touched.
-        var previous = await ReadLiveAsync(key, cancellationToken);
-        if (request.Vector is { } vector)
-            await CheckDimensionAsync(vector, create: true, cancellationToken);
-
-        var now = time.GetUtcNow();
-        var memory = new StoredMemory(key, request.Data.Clone(), ObjectOrNull(request.Metadata), request.SessionId,
-            request.MemoryType ?? MemoryLayout.DefaultMemoryType, previous?.CreatedAt ?? now, now,
-            request.Ttl is { } ttl ? now.AddSeconds(ttl) : null, request.Vector is not null);
-        await WriteAsync(memory, previous, request.Vector, cancellationToken);
-        return memory.ToRecord(request.Vector);
+        var memory = await ReplaceAsync(key, request.Vector, (previous, now) => new StoredMemory(key, request.Data.Clone(),
+            ObjectOrNull(request.Metadata), request.SessionId, request.MemoryType ?? MemoryLayout.DefaultMemoryType,
+            previous?.CreatedAt ?? now, now, request.Ttl is { } ttl ? now.AddSeconds(ttl) : null, request.Vector is not null,
+            MemoryLayout.NewVersion(now)), cancellationToken);
+        return memory!.ToRecord(request.Vector);
     }
 
     public async Task<MemoryRecord?> UpdateAsync(string key, UpdateMemoryRequest request, CancellationToken cancellationToken)
@@ -66,23 +67,16 @@ public sealed partial class MemoryStore(
             "data", "Send at least one of data, metadata, vector or ttl.");
         errors.ThrowIfInvalid();
 
-        var previous = await ReadLiveAsync(key, cancellationToken);
-        if (previous is null)
-            return null;
-        if (request.Vector is { } vector)
-            await CheckDimensionAsync(vector, create: true, cancellationToken);
-
-        var now = time.GetUtcNow();
-        var memory = previous with
+        var memory = await ReplaceAsync(key, request.Vector, (previous, now) => previous is null ? null : previous with
         {
             Data = request.Data?.Clone() ?? previous.Data,
             Metadata = request.Metadata is { } metadata ? ObjectOrNull(metadata) : previous.Metadata,
             UpdatedAt = now,
             ExpiresAt = request.Ttl is { } ttl ? now.AddSeconds(ttl) : previous.ExpiresAt,
             HasVector = previous.HasVector || request.Vector is not null,
-        };
-        await WriteAsync(memory, previous, request.Vector, cancellationToken);
-        return memory.ToRecord(request.Vector);
+            Version = MemoryLayout.NewVersion(now),
+        }, cancellationToken);
+        return memory?.ToRecord(request.Vector);
     }
 
     public async Task<MemoryRecord?> GetAsync(string key, bool withVector, CancellationToken cancellationToken)
@@ -97,8 +91,8 @@ public sealed partial class MemoryStore(
         float[]? vector = null;
         if (withVector && memory.HasVector && await FindCollectionAsync(cancellationToken) is not null)
         {
-            var points = await vectors.GetAsync(Collection, [key], withVector: true, withMetadata: false, cancellationToken);
-            vector = points.Count > 0 ? points[0].Vector?.ToArray() : null;
+            var points = await vectors.GetAsync(Collection, [key], withVector: true, withMetadata: true, cancellationToken);
+            vector = points.Count > 0 && MemoryLayout.IsPointOf(memory, points[0].Metadata) ? points[0].Vector?.ToArray() : null;
         }
         return memory.ToRecord(vector);
     }
@@ -110,21 +104,74 @@ public sealed partial class MemoryStore(
         MemoryValidation.Key(errors, key);
         errors.ThrowIfInvalid();
 
-        var memory = MemoryLayout.ReadRecord(await kv.GetAsync(MemoryLayout.RecordKey(key), cancellationToken));
-        if (await FindCollectionAsync(cancellationToken) is not null)
-            await vectors.DeleteAsync(Collection, [key], cancellationToken);
-        if (memory is null)
-            return false;
-        await kv.DeleteManyAsync(KvKeysOf(memory), cancellationToken);
-        return !memory.IsExpiredAt(time.GetUtcNow());
+        using var held = await locks.AcquireAsync(key, cancellationToken);
+        StoredMemory? first = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var entry = await kv.GetAsync(MemoryLayout.RecordKey(key), cancellationToken);
+            var memory = MemoryLayout.ReadRecord(entry);
+            first ??= memory;
+            if (await FindCollectionAsync(cancellationToken) is not null)
+                await vectors.DeleteAsync(Collection, [key], cancellationToken);
+            if (entry is null || memory is null)
+                return first is not null && !first.IsExpiredAt(time.GetUtcNow());
+            // Conditional: a record another replica wrote after the read above (its vector perhaps just deleted) is not
+            // deleted blind; the loop reads it and deletes it too, so this delete ends up after that write, as its caller saw.
+            if (await kv.DeleteAsync(MemoryLayout.RecordKey(key), entry.ETag, cancellationToken) != KvDeleteOutcome.PreconditionFailed)
+            {
+                if (MemoryLayout.SessionEntryKey(memory) is { } sessionEntry)
+                    await TryDeleteKvAsync([sessionEntry]);
+                return !(first ?? memory).IsExpiredAt(time.GetUtcNow());
+            }
+            await BackOffAsync(key, attempt, cancellationToken);
+        }
     }
 
-    // KV, then VDB; if VDB fails, KV goes back to what it was before this request.
-    private async Task WriteAsync(StoredMemory memory, StoredMemory? previous, float[]? vector, CancellationToken cancellationToken)
+    // Read, build, compare-and-set, under the key's lock; a record replaced in between (by another replica) means start over.
+    private async Task<StoredMemory?> ReplaceAsync(string key, float[]? vector, Func<StoredMemory?, DateTimeOffset, StoredMemory?> build,
+        CancellationToken cancellationToken)
     {
-        await kv.SetManyAsync(MemoryLayout.KvWrites(memory, time.GetUtcNow()), cancellationToken);
+        using var held = await locks.AcquireAsync(key, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            // KV is read first, so when KV is down VDB is never touched.
+            var entry = await kv.GetAsync(MemoryLayout.RecordKey(key), cancellationToken);
+            var previous = Live(entry);
+            if (vector is not null)
+                await CheckDimensionAsync(vector, create: true, cancellationToken);
+            if (build(previous, time.GetUtcNow()) is not { } memory)
+                return null;
+            if (await WriteAsync(memory, entry, previous, vector, cancellationToken))
+                return memory;
+            await BackOffAsync(key, attempt, cancellationToken);
+        }
+    }
+
+    // Replicas racing on one key retry after a random pause that grows, so one of them gets through; this many lost races
+    // in a row is clients hammering one key, told to back off with a 409.
+    private const int MaxWriteAttempts = 10;
+
+    private async Task BackOffAsync(string key, int attempt, CancellationToken cancellationToken)
+    {
+        if (attempt == MaxWriteAttempts)
+            throw new StorageException(StorageError.Conflict, $"Memory '{key}' was changed by other requests {MaxWriteAttempts} times while this one ran; retry it.");
+        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 1 << attempt)), time, cancellationToken);
+    }
+
+    // KV (the record by compare-and-set against the entry read, then its session entry), then VDB; if VDB fails, KV goes
+    // back to what it was before this request. False when the record was no longer the one read: nothing was written.
+    private async Task<bool> WriteAsync(StoredMemory memory, KvEntry? read, StoredMemory? previous, float[]? vector, CancellationToken cancellationToken)
+    {
+        var writes = MemoryLayout.KvWrites(memory, time.GetUtcNow());
+        var record = writes[0];
+        var written = await kv.SetAsync(record.Key, record.Value,
+            new KvSetOptions { TimeToLive = record.TimeToLive, IfMatch = read?.ETag, OnlyIfAbsent = read is null }, cancellationToken);
+        if (!written.Applied)
+            return false;
         try
         {
+            if (writes.Length > 1)
+                await kv.SetManyAsync(writes[1..], cancellationToken);
             if (vector is not null)
                 await vectors.UpsertAsync(Collection, [new VectorPoint(memory.Key, vector, MemoryLayout.PointMetadata(memory))], cancellationToken);
             else if (previous is { HasVector: true } && memory.HasVector)
@@ -134,7 +181,7 @@ public sealed partial class MemoryStore(
         }
         catch (Exception failure)
         {
-            await CompensateAsync(memory, previous);
+            await CompensateAsync(memory, written.ETag!, previous);
             if (failure is StorageException { Error: StorageError.NotFound })
             {
                 _collection = null;
@@ -147,27 +194,38 @@ public sealed partial class MemoryStore(
         metrics.Stored();
         if (previous is not null && MemoryLayout.SessionEntryKey(previous) is { } oldEntry && oldEntry != MemoryLayout.SessionEntryKey(memory))
             await TryDeleteKvAsync([oldEntry]);
+        return true;
     }
 
     // A metadata-only update: the vector stays as stored, in one call on every backend.
     private Task RewritePointMetadataAsync(StoredMemory memory, CancellationToken cancellationToken) =>
         vectors.UpdateAsync(Collection, new PointUpdate(memory.Key, Metadata: MemoryLayout.PointMetadata(memory)), cancellationToken);
 
-    private async Task CompensateAsync(StoredMemory memory, StoredMemory? previous)
+    // Only over this request's own write (If-Match its ETag): a later write by another replica stands. The previous record
+    // comes back with its own version, so its point (untouched when VDB refused the write) is still shown.
+    private async Task CompensateAsync(StoredMemory memory, string writtenETag, StoredMemory? previous)
     {
         metrics.Compensated();
         try
         {
             var now = time.GetUtcNow();
+            var newEntry = MemoryLayout.SessionEntryKey(memory);
             if (previous is not null && !previous.IsExpiredAt(now))
             {
-                await kv.SetManyAsync(MemoryLayout.KvWrites(previous, now), CancellationToken.None);
-                if (MemoryLayout.SessionEntryKey(memory) is { } newEntry && newEntry != MemoryLayout.SessionEntryKey(previous))
+                var writes = MemoryLayout.KvWrites(previous, now);
+                var restored = await kv.SetAsync(writes[0].Key, writes[0].Value,
+                    new KvSetOptions { TimeToLive = writes[0].TimeToLive, IfMatch = writtenETag }, CancellationToken.None);
+                if (!restored.Applied)
+                    return;
+                if (writes.Length > 1)
+                    await kv.SetManyAsync(writes[1..], CancellationToken.None);
+                if (newEntry is not null && newEntry != MemoryLayout.SessionEntryKey(previous))
                     await kv.DeleteManyAsync([newEntry], CancellationToken.None);
             }
-            else
+            else if (await kv.DeleteAsync(MemoryLayout.RecordKey(memory.Key), writtenETag, CancellationToken.None) == KvDeleteOutcome.Deleted
+                && newEntry is not null)
             {
-                await kv.DeleteManyAsync(KvKeysOf(memory), CancellationToken.None);
+                await kv.DeleteManyAsync([newEntry], CancellationToken.None);
             }
         }
         catch (Exception e)
@@ -177,12 +235,15 @@ public sealed partial class MemoryStore(
     }
 
     /// <summary>The memory under <paramref name="key"/> unless missing or expired (an expired one is queued for cleanup).</summary>
-    private async Task<StoredMemory?> ReadLiveAsync(string key, CancellationToken cancellationToken)
+    private async Task<StoredMemory?> ReadLiveAsync(string key, CancellationToken cancellationToken) =>
+        Live(await kv.GetAsync(MemoryLayout.RecordKey(key), cancellationToken));
+
+    private StoredMemory? Live(KvEntry? entry)
     {
-        var memory = MemoryLayout.ReadRecord(await kv.GetAsync(MemoryLayout.RecordKey(key), cancellationToken));
+        var memory = MemoryLayout.ReadRecord(entry);
         if (memory is not null && memory.IsExpiredAt(time.GetUtcNow()))
         {
-            cleanup.Enqueue(key);
+            cleanup.Enqueue(memory.Key);
             return null;
         }
         return memory;

@@ -3,7 +3,11 @@ using Sage.Client.Memory;
 
 namespace Sage.Memory.Memories;
 
-/// <summary>A memory as kept in KV under <c>mem:{key}</c>: everything but the vector, which lives only in VDB.</summary>
+/// <summary>
+/// A memory as kept in KV under <c>mem:{key}</c>: everything but the vector, which lives only in VDB. <see cref="Version"/> is
+/// a new id on every write (a time-ordered UUIDv7, 32 hex digits), also carried by the vector's point metadata: a point
+/// whose version differs from its record's is left over from another write and is not shown (null: stored before versions).
+/// </summary>
 public sealed record StoredMemory(
     string Key,
     JsonElement Data,
@@ -13,7 +17,8 @@ public sealed record StoredMemory(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ExpiresAt,
-    bool HasVector)
+    bool HasVector,
+    string? Version = null)
 {
     /// <summary>True once <see cref="ExpiresAt"/> has passed; such a memory is never shown, whatever KV still holds.</summary>
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expires && expires <= now;

@@ -11,7 +11,9 @@ namespace Sage.Memory.Remote;
 /// <summary>
 /// <see cref="IKvStore"/> over the KV service (the Memory service's <c>standard</c> mode): each call is one request to the
 /// matching route, and problem responses come back as the <see cref="StorageException"/>s the interface promises.
-/// TTLs travel in whole seconds, so a sub-second lifetime is rounded up to the next second.
+/// TTLs travel in whole seconds, so a sub-second lifetime is rounded up to the next second. A key in a reserved namespace
+/// (<c>_sage/memory/…</c>, <see cref="KvNamespaces"/>) travels as <c>?namespace=memory</c> and the key within it, so the store keys
+/// are the same as in-process; one batch stays in one namespace.
 /// </summary>
 public sealed class RemoteKvStore(KvClient client) : IKvStore
 {
@@ -23,11 +25,12 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
     /// <inheritdoc />
     public async ValueTask<KvEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
+        var (ns, local) = KvNamespaces.Split(key);
         // "." and ".." cannot be a URL path segment; batch-get carries any key in its body.
-        if (key is "." or "..")
+        if (local is "." or "..")
             return (await GetManyAsync([key], cancellationToken).ConfigureAwait(false))[0];
-        var entry = await CallAsync(() => client.GetAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return entry is null ? null : ToEntry(entry);
+        var entry = await CallAsync(() => In(ns).GetAsync(local, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return entry is null ? null : ToEntry(ns, entry);
     }
 
     /// <inheritdoc />
@@ -36,10 +39,15 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
             return [];
-        var answer = await CallAsync(() => client.BatchGetAsync(keys, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var ns = OneNamespace(keys);
+        var answer = await CallAsync(() => In(ns).BatchGetAsync([.. keys.Select(key => KvNamespaces.KeyOf(ns, key))], cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
         var found = new Dictionary<string, KvEntry>(StringComparer.Ordinal);
         foreach (var item in answer.Items)
-            found[item.Key] = ToEntry(item);
+        {
+            var entry = ToEntry(ns, item);
+            found[entry.Key] = entry;
+        }
         return [.. keys.Select(key => found.GetValueOrDefault(key))];
     }
 
@@ -47,15 +55,16 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
     public async ValueTask<KvWriteResult> SetAsync(string key, JsonElement value, KvSetOptions? options = null, CancellationToken cancellationToken = default)
     {
         var ttl = Seconds(options?.TimeToLive);
+        var (ns, local) = KvNamespaces.Split(key);
         if (options is null || (options.IfMatch is null && !options.OnlyIfAbsent && options.IfNoneMatch is null))
         {
-            var written = await CallAsync(() => client.SetAsync(key, value, ttl, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var written = await CallAsync(() => In(ns).SetAsync(local, value, ttl, cancellationToken), cancellationToken).ConfigureAwait(false);
             return KvWriteResult.Written(written.Etag);
         }
 
         try
         {
-            var written = await client.PutAsync(key, value, ttl, options.IfMatch, options.OnlyIfAbsent, options.IfNoneMatch, cancellationToken).ConfigureAwait(false);
+            var written = await In(ns).PutAsync(local, value, ttl, options.IfMatch, options.OnlyIfAbsent, options.IfNoneMatch, cancellationToken).ConfigureAwait(false);
             return KvWriteResult.Written(written.Etag);
         }
         catch (SageApiException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
@@ -74,8 +83,9 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
             return [];
-        var batch = items.Select(item => new KvBatchItem(item.Key, item.Value, Seconds(item.TimeToLive))).ToArray();
-        var answer = await CallAsync(() => client.BatchSetAsync(batch, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var ns = OneNamespace([.. items.Select(item => item.Key)]);
+        var batch = items.Select(item => new KvBatchItem(KvNamespaces.KeyOf(ns, item.Key), item.Value, Seconds(item.TimeToLive))).ToArray();
+        var answer = await CallAsync(() => In(ns).BatchSetAsync(batch, cancellationToken), cancellationToken).ConfigureAwait(false);
         return [.. answer.Items.Select(item => item.Etag)];
     }
 
@@ -84,7 +94,8 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
     {
         try
         {
-            return await client.DeleteAsync(key, ifMatch, cancellationToken).ConfigureAwait(false) ? KvDeleteOutcome.Deleted : KvDeleteOutcome.NotFound;
+            var (ns, local) = KvNamespaces.Split(key);
+            return await In(ns).DeleteAsync(local, ifMatch, cancellationToken).ConfigureAwait(false) ? KvDeleteOutcome.Deleted : KvDeleteOutcome.NotFound;
         }
         catch (SageApiException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
@@ -113,14 +124,16 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
     /// <inheritdoc />
     public async ValueTask<KvScanPage> ScanAsync(string pattern, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
-        var page = await CallAsync(() => client.ListAsync(pattern, cursor, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return new KvScanPage(page.Keys, page.NextCursor);
+        var (ns, local) = KvNamespaces.Split(pattern);
+        var page = await CallAsync(() => In(ns).ListAsync(local, cursor, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new KvScanPage([.. page.Keys.Select(key => KvNamespaces.StoreKey(ns, key))], page.NextCursor);
     }
 
     /// <inheritdoc />
     public async ValueTask<long> DeleteByPatternAsync(string pattern, CancellationToken cancellationToken = default)
     {
-        var answer = await CallAsync(() => client.DeleteByPatternAsync(pattern, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (ns, local) = KvNamespaces.Split(pattern);
+        var answer = await CallAsync(() => In(ns).DeleteByPatternAsync(local, cancellationToken), cancellationToken).ConfigureAwait(false);
         return answer.Deleted;
     }
 
@@ -150,8 +163,19 @@ public sealed class RemoteKvStore(KvClient client) : IKvStore
     private Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) =>
         RemoteErrors.CallAsync(Service, client.HttpClient, call, cancellationToken);
 
-    private static KvEntry ToEntry(KvEntryResponse entry) =>
-        new(entry.Key, entry.Value, entry.Etag ?? "", entry.Ttl is { } ttl ? TimeSpan.FromSeconds(ttl) : null);
+    private KvClient In(string? ns) => ns is null ? client : client.InNamespace(ns);
+
+    // The KV routes take one namespace per request, so a batch that mixes namespaces is the caller's mistake.
+    private static string? OneNamespace(IReadOnlyList<string> keys)
+    {
+        var ns = KvNamespaces.Split(keys[0]).Namespace;
+        if (keys.Any(key => KvNamespaces.Split(key).Namespace != ns))
+            throw new ArgumentException("A batch must keep to one KV namespace.", nameof(keys));
+        return ns;
+    }
+
+    private static KvEntry ToEntry(string? ns, KvEntryResponse entry) =>
+        new(KvNamespaces.StoreKey(ns, entry.Key), entry.Value, entry.Etag ?? "", entry.Ttl is { } ttl ? TimeSpan.FromSeconds(ttl) : null);
 
     // Whole seconds on the wire: round up so a value never expires before it was asked to; zero and negatives stay
     // as they are so the service rejects them as it would any bad ttl.

@@ -34,6 +34,9 @@ public sealed record LaunchPlan
     /// <summary>Where the embedded vector engine persists: <c>&lt;data&gt;/vectors</c>, or null for VDB's default.</summary>
     public string? VectorDirectory => DataDirectory is null ? null : Path.Combine(DataDirectory, "vectors");
 
+    /// <summary>Where the in-memory KV store journals its writes: <c>&lt;data&gt;/kv</c> when KV is in memory and data is kept, else null.</summary>
+    public string? KvDirectory => DataDirectory is null || KvBackend != MemoryBackend ? null : Path.Combine(DataDirectory, "kv");
+
     /// <summary>VDB collection name (<c>collection_name</c>), or null for the service's default.</summary>
     public string? Collection { get; init; }
 

@@ -34,7 +34,7 @@ internal sealed class ConsoleReporter(IAnsiConsole console)
             table.AddRow(Markup.Escape(service.Name), Markup.Escape(service.Url), Markup.Escape(Backend(plan, service)), Colour(status));
         }
         if (plan.Redis is { IsManaged: true } redis)
-            table.AddRow("redis", Markup.Escape($"redis://localhost:{redis.Port}"), Markup.Escape($"redis-server, data in {redis.ManagedDataDirectory}"), Colour("Healthy"));
+            table.AddRow("redis", Markup.Escape($"redis://localhost:{redis.Port}"), Markup.Escape(ManagedRedisData(redis)), Colour("Healthy"));
         console.Write(table);
     }
 
@@ -46,11 +46,17 @@ internal sealed class ConsoleReporter(IAnsiConsole console)
         _ => $"[red]{Markup.Escape(status)}[/]",
     };
 
+    /// <summary>Where a managed redis-server keeps its append-only file, and for how long.</summary>
+    public static string ManagedRedisData(RedisEndpoint redis) => redis.DeleteDataOnStop
+        ? $"redis-server, durable (aof, {redis.ManagedDataDirectory}) until exit: kept across its restarts, deleted when sage stops"
+        : $"redis-server, durable (aof, {redis.ManagedDataDirectory})";
+
     /// <summary>How a service stores its data, in words.</summary>
     public static string Backend(LaunchPlan plan, ServiceSpec service)
     {
-        var kv = plan.Redis is { } r ? $"redis {r.Host}:{r.Port}" : "memory";
-        var vdb = plan.Qdrant is { } q ? $"qdrant {q.HttpUri}" : plan.VectorDirectory is { } dir ? $"embedded ({dir})" : "embedded";
+        var kv = plan.Redis is { } r ? $"redis {r.Host}:{r.Port}"
+            : plan.KvDirectory is { } kvDir ? $"memory, durable (sqlite, {kvDir})" : "memory, lost on exit";
+        var vdb = plan.Qdrant is { } q ? $"qdrant {q.HttpUri}" : plan.VectorDirectory is { } dir ? $"embedded, durable (sqlite, {dir})" : "embedded, lost on exit";
         return service.Name switch
         {
             ServiceSpec.Kv => kv,

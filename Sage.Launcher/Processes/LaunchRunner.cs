@@ -5,7 +5,7 @@ namespace Sage.Launcher.Processes;
 
 /// <summary>
 /// Runs a <see cref="LaunchPlan"/>: checks everything first, starts the services in dependency order waiting for each
-/// to be healthy, supervises them, and stops them in reverse order whatever happens.
+/// to be healthy, supervises them (and the managed redis-server), and stops them in reverse order whatever happens.
 /// </summary>
 internal sealed class LaunchRunner(LaunchPlan plan, ConsoleReporter reporter, ServiceLog log, HealthProbe probe)
 {
@@ -29,7 +29,7 @@ internal sealed class LaunchRunner(LaunchPlan plan, ConsoleReporter reporter, Se
             if (plan.Redis is { IsManaged: true } redis)
             {
                 _redis = await ManagedRedis.StartAsync(redis, log, stopping);
-                reporter.Info($"started redis (pid {_redis.Process.Id}) on localhost:{redis.Port} for KV; data in {redis.ManagedDataDirectory}");
+                reporter.Info($"started redis (pid {_redis.Process.Id}) on localhost:{redis.Port} for KV; {ConsoleReporter.ManagedRedisData(redis)}");
             }
 
             var health = new Dictionary<string, string>();
@@ -92,7 +92,7 @@ internal sealed class LaunchRunner(LaunchPlan plan, ConsoleReporter reporter, Se
         throw new LaunchException($"{service.Name} was not healthy within {plan.HealthTimeout.TotalSeconds:0} s at {service.Url}{HealthProbe.HealthPath} (last answer: {last}).");
     }
 
-    // Waits for Ctrl+C or a death; a dead service stops everything, or with --restart comes back after a backoff.
+    // Waits for Ctrl+C or a death; a dead service or redis-server stops everything, or with --restart comes back after a backoff.
     private async Task<int> SuperviseAsync(CancellationToken stopping)
     {
         var attempts = new Dictionary<string, int>();
@@ -112,18 +112,18 @@ internal sealed class LaunchRunner(LaunchPlan plan, ConsoleReporter reporter, Se
             if (_redis is { Process.HasExited: true } redis)
             {
                 reporter.Crash("redis", redis.Process.ExitCode, redis.Process.RecentLines);
-                return 1;
+                if (!plan.Restart)
+                    return 1;
+                await RestartRedisAsync(redis, attempts, stopping);
+                continue;
             }
             var (name, dead) = _running.First(pair => pair.Value.HasExited);
             reporter.Crash(name, dead.ExitCode, dead.RecentLines);
             if (!plan.Restart)
                 return 1;
 
-            // Exponential backoff (1 s, 2 s, 4 s … 30 s), reset once a run lasted longer than 30 s.
-            var attempt = DateTimeOffset.UtcNow - dead.StartedAt > TimeSpan.FromSeconds(30) ? 0 : attempts.GetValueOrDefault(name);
-            attempts[name] = attempt + 1;
-            var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt)));
-            reporter.Warning($"restarting {name} in {delay.TotalSeconds:0} s (attempt {attempt + 1})");
+            var delay = NextBackoff(attempts, name, dead.StartedAt);
+            reporter.Warning($"restarting {name} in {delay.TotalSeconds:0} s (attempt {attempts[name]})");
             dead.Dispose();
             _running.Remove(name);
             await Task.Delay(delay, stopping);
@@ -138,6 +138,41 @@ internal sealed class LaunchRunner(LaunchPlan plan, ConsoleReporter reporter, Se
                 _running[name].Kill();
             }
         }
+    }
+
+    // The same port, password and data directory: KV's client reconnects by itself and Redis replays its append-only
+    // file, so every acknowledged write is back. The services keep running meanwhile (KV answers 503 while Redis is away).
+    private async Task RestartRedisAsync(ManagedRedis dead, Dictionary<string, int> attempts, CancellationToken stopping)
+    {
+        var endpoint = plan.Redis!;
+        var startedAt = dead.Process.StartedAt;
+        await dead.DisposeAsync();
+        _redis = null;
+        while (_redis is null)
+        {
+            var delay = NextBackoff(attempts, "redis", startedAt);
+            reporter.Warning($"restarting redis in {delay.TotalSeconds:0} s on localhost:{endpoint.Port} (attempt {attempts["redis"]})");
+            await Task.Delay(delay, stopping);
+            try
+            {
+                _redis = await ManagedRedis.StartAsync(endpoint, log, stopping);
+                reporter.Info($"started redis (pid {_redis.Process.Id}) on localhost:{endpoint.Port} for KV; {ConsoleReporter.ManagedRedisData(endpoint)}");
+                reporter.Info("redis is back");
+            }
+            catch (LaunchException ex)
+            {
+                reporter.Warning(ex.Message);
+                startedAt = DateTimeOffset.UtcNow; // a failed start is a short run: the next wait is longer
+            }
+        }
+    }
+
+    // Exponential backoff (1 s, 2 s, 4 s … 30 s), reset once a run lasted longer than 30 s.
+    private static TimeSpan NextBackoff(Dictionary<string, int> attempts, string name, DateTimeOffset startedAt)
+    {
+        var attempt = DateTimeOffset.UtcNow - startedAt > TimeSpan.FromSeconds(30) ? 0 : attempts.GetValueOrDefault(name);
+        attempts[name] = attempt + 1;
+        return TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt)));
     }
 
     private async Task StopAllAsync()
@@ -157,5 +192,7 @@ internal sealed class LaunchRunner(LaunchPlan plan, ConsoleReporter reporter, Se
             await _redis.DisposeAsync();
             _redis = null;
         }
+        if (plan.Redis is { IsManaged: true } managed)
+            ManagedRedis.DeleteTemporaryData(managed);
     }
 }

@@ -8,7 +8,8 @@ namespace Sage.Launcher.Processes;
 
 /// <summary>
 /// A <c>redis-server</c> the launcher starts when KV should use Redis and no <c>--redis-url</c> was given: on a port of
-/// its own, with a password, appending to <c>&lt;persist-dir&gt;/redis</c> (or a temporary directory).
+/// its own, with a password, appending to <c>&lt;persist-dir&gt;/redis</c> (or a temporary directory). Disposing it stops
+/// the server only: the data directory outlives it, so a restart on the same port reads the same append-only file back.
 /// </summary>
 internal sealed class ManagedRedis : IAsyncDisposable
 {
@@ -65,7 +66,7 @@ internal sealed class ManagedRedis : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server (SIGTERM lets it flush its append-only file) and removes a temporary data directory.</summary>
+    /// <summary>Stops the server (SIGTERM lets it flush its append-only file) and its watchdog.</summary>
     public async ValueTask DisposeAsync()
     {
         await _server.StopAsync(TimeSpan.FromSeconds(5));
@@ -75,15 +76,19 @@ internal sealed class ManagedRedis : IAsyncDisposable
             ProcessSignals.Kill(_watchdog);
             _watchdog.Dispose();
         }
-        if (_endpoint.DeleteDataOnStop)
+    }
+
+    /// <summary>Removes the data directory when it is a temporary one (no <c>--persist-dir</c>); called once sage stops.</summary>
+    public static void DeleteTemporaryData(RedisEndpoint endpoint)
+    {
+        if (!endpoint.DeleteDataOnStop || !Directory.Exists(endpoint.ManagedDataDirectory))
+            return;
+        try
         {
-            try
-            {
-                Directory.Delete(_endpoint.ManagedDataDirectory!, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            Directory.Delete(endpoint.ManagedDataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 

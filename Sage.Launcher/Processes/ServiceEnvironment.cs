@@ -89,6 +89,8 @@ public static class ServiceEnvironment
     private static void AddKvEngine(IDictionary<string, string> env, LaunchPlan plan)
     {
         env["SAGE_KV_BACKEND"] = plan.KvBackend;
+        if (plan.KvDirectory is { } directory)
+            env["SAGE_KV_PERSIST_DIR"] = directory;
         if (plan.Redis is not { } redis)
             return;
         env["ConnectionStrings__redis"] = redis.ConnectionString;

@@ -26,6 +26,7 @@ public static class ConfigurationAliases
         ("SAGE_KV_BACKEND", "Sage:Kv:Backend"),
         ("SAGE_VDB_BACKEND", "Sage:Vdb:Backend"),
         ("SAGE_VDB_COLLECTION", "Sage:Vdb:Collection"),
+        ("SAGE_KV_PERSIST_DIR", "Sage:Kv:PersistDirectory"),
         ("SAGE_VDB_PERSIST_DIR", "Sage:Vdb:PersistDirectory"),
         ("SAGE_MEMORY_MODE", "Sage:Memory:Mode"),
         ("SAGE_API_KEY", "Sage:ApiKey"),

@@ -33,4 +33,33 @@ public sealed class LauncherRedisTests
             Directory.Delete(persist, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task With_restart_a_killed_redis_server_comes_back_on_its_port_with_every_acknowledged_write()
+    {
+        var persist = Directory.CreateTempSubdirectory("sage-e2e-").FullName;
+        try
+        {
+            await using var launcher = await LauncherProcess.RunAsync("--config", "kv-only", "--kv-backend", "redis", "--restart", "--persist-dir", persist);
+            var (redis, kv) = (launcher.ChildPids["redis"], launcher.ChildPids["kv"]);
+            await Http.OkAsync(Http.PostAsync($"{launcher.KvUrl}/kv", new { key = "before-the-kill", value = "kept" }));
+
+            Assert.Equal(0, LauncherProcess.Kill(redis, 9));
+            await launcher.WaitForOutputAsync("redis is back", TimeSpan.FromSeconds(20));
+            Assert.Contains("restarting redis in 1 s", launcher.Output);
+            Assert.NotEqual(redis, launcher.ChildPids["redis"]);
+
+            // KV was not restarted: its Redis client reconnected by itself, and the append-only file brought the key back.
+            await Http.EventuallyAsync(async () => (await Http.GetAsync($"{launcher.KvUrl}/kv/before-the-kill")).Status == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(15), "KV answers again after the Redis restart");
+            Assert.Equal("kept", (await Http.OkAsync(Http.GetAsync($"{launcher.KvUrl}/kv/before-the-kill"))).GetProperty("value").GetString());
+            Assert.Equal(kv, launcher.ChildPids["kv"]);
+            await Http.OkAsync(Http.PostAsync($"{launcher.KvUrl}/kv", new { key = "after-the-restart", value = 1 }));
+            await LauncherConfigTests.StopCleanlyAsync(launcher);
+        }
+        finally
+        {
+            Directory.Delete(persist, recursive: true);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Sage.Kv.Extensions;
@@ -42,5 +43,43 @@ public sealed class BackendSelectionTests
         using var factory = new KvServiceFactory(new Dictionary<string, string?> { ["Sage:Kv:Backend"] = "bogus" });
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         Assert.Contains("SAGE_KV_BACKEND", error.ToString());
+    }
+
+    [Fact]
+    public async Task Memory_backend_with_a_persist_directory_keeps_keys_across_a_restart_of_the_service()
+    {
+        var directory = Directory.CreateTempSubdirectory("sage-kv-").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string?> { ["Sage:Kv:PersistDirectory"] = directory };
+            using (var first = new KvServiceFactory(settings))
+            {
+                var stored = await first.CreateClient().PostAsJsonAsync("/kv", new { key = "kept", value = 42 }, TestContext.Current.CancellationToken);
+                stored.EnsureSuccessStatusCode();
+            }
+            using var second = new KvServiceFactory(settings);
+            var entry = await second.CreateClient().GetFromJsonAsync<System.Text.Json.JsonElement>("/kv/kept", TestContext.Current.CancellationToken);
+            Assert.Equal(42, entry.GetProperty("value").GetInt32());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Service_fails_to_start_when_the_persist_directory_cannot_be_created()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            using var factory = new KvServiceFactory(new Dictionary<string, string?> { ["Sage:Kv:PersistDirectory"] = Path.Combine(file, "kv") });
+            var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+            Assert.Contains("SAGE_KV_PERSIST_DIR", error.ToString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }

@@ -137,8 +137,22 @@ public sealed class ServiceEnvironmentTests
         Assert.Equal("memory", env["SAGE_KV_BACKEND"]);
         Assert.Equal("embedded", env["SAGE_VDB_BACKEND"]);
         Assert.Equal(Path.Combine("/data", "vectors"), env["SAGE_VDB_PERSIST_DIR"]);
+        Assert.Equal(Path.Combine("/data", "kv"), env["SAGE_KV_PERSIST_DIR"]);
         Assert.DoesNotContain(env.Keys, k => k.StartsWith("services__", StringComparison.Ordinal));
         Assert.Equal("http://localhost:8000", env["ASPNETCORE_URLS"]);
+    }
+
+    [Fact]
+    public void Persist_dir_makes_the_in_memory_kv_durable_and_leaves_redis_to_its_own_file()
+    {
+        var memory = Plan(new LaunchRequest { PersistDir = "/data" });
+        Assert.Equal(Path.Combine("/data", "kv"), ServiceEnvironment.Build(memory, memory.Find("kv")!, ParentPid)["SAGE_KV_PERSIST_DIR"]);
+        Assert.DoesNotContain("SAGE_KV_PERSIST_DIR", ServiceEnvironment.Build(memory, memory.Find("memory")!, ParentPid).Keys);
+
+        var redis = Plan(new LaunchRequest { KvBackend = "redis", PersistDir = "/data" });
+        Assert.DoesNotContain("SAGE_KV_PERSIST_DIR", ServiceEnvironment.Build(redis, redis.Find("kv")!, ParentPid).Keys);
+        var nothingKept = Plan(new LaunchRequest());
+        Assert.DoesNotContain("SAGE_KV_PERSIST_DIR", ServiceEnvironment.Build(nothingKept, nothingKept.Find("kv")!, ParentPid).Keys);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Sage.Storage.Kv;
@@ -10,6 +11,8 @@ namespace Sage.Storage.Kv;
 /// The default KV backend: an in-process dictionary with Redis-identical glob semantics, lazy plus periodic expiry,
 /// and entry-count and byte limits that fail with <see cref="StorageError.CapacityExceeded"/> instead of growing without bound.
 /// Reads are lock-free; writes take one lock so conditions, batches and the byte count stay exact.
+/// With <see cref="InMemoryKvStoreOptions.PersistDirectory"/> every write is also committed to a SQLite journal before it is
+/// acknowledged (and before the dictionary changes, so a failed commit changes nothing), and the journal is loaded at start.
 /// </summary>
 public sealed class InMemoryKvStore : IKvStore, IDisposable
 {
@@ -21,18 +24,29 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     private readonly InMemoryKvStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
+    private readonly SqliteKvJournal? _journal;
     private long _bytes;
+    private bool _disposed;
 
     /// <summary>Creates a store with the given limits; <paramref name="time"/> is for tests.</summary>
     public InMemoryKvStore(IOptions<InMemoryKvStoreOptions> options, TimeProvider? time = null)
     {
         _options = options.Value;
         _time = time ?? TimeProvider.System;
+        if (!string.IsNullOrWhiteSpace(_options.PersistDirectory))
+        {
+            _journal = OpenJournal(_options.PersistDirectory);
+            foreach (var row in _journal.LoadLive(NowTicks()))
+                Store(row.Key, new Slot(KvValue.Decode(row.Json), SizeOf(row.Key, row.Json), row.ETag, row.ExpiresAtTicks));
+        }
         _sweeper = _time.CreateTimer(_ => SweepExpired(), null, _options.ExpirySweepInterval, _options.ExpirySweepInterval);
     }
 
     /// <inheritdoc />
     public string Backend => "memory";
+
+    /// <summary>The journal's database file when writes are durable; null when everything is lost at exit.</summary>
+    public string? DatabasePath => _journal?.DatabasePath;
 
     /// <summary>Keys held now, expired ones not yet swept included.</summary>
     public int Count => _entries.Count;
@@ -58,7 +72,7 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     public ValueTask<KvWriteResult> SetAsync(string key, JsonElement value, KvSetOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new KvSetOptions();
-        var slot = CreateSlot(key, value, options.TimeToLive, "ttl");
+        var (slot, json) = CreateSlot(key, value, options.TimeToLive, "ttl");
         lock (_writeLock)
         {
             var now = NowTicks();
@@ -71,6 +85,7 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
                 return ValueTask.FromResult(KvWriteResult.PreconditionFailed);
 
             EnsureCapacity(current is null ? 1 : 0, slot.Size - (current?.Size ?? 0));
+            Journal(j => j.Put([new SqliteKvJournal.Row(key, json, slot.ETag, slot.ExpiresAtTicks)]));
             Store(key, slot);
         }
         return ValueTask.FromResult(KvWriteResult.Written(slot.ETag));
@@ -80,8 +95,9 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     public ValueTask<IReadOnlyList<string>> SetManyAsync(IReadOnlyList<KvWrite> items, CancellationToken cancellationToken = default)
     {
         var slots = new Slot[items.Count];
+        var texts = new byte[items.Count][];
         for (var i = 0; i < items.Count; i++)
-            slots[i] = CreateSlot(items[i].Key, items[i].Value, items[i].TimeToLive, $"items[{i}].ttl");
+            (slots[i], texts[i]) = CreateSlot(items[i].Key, items[i].Value, items[i].TimeToLive, $"items[{i}].ttl");
 
         lock (_writeLock)
         {
@@ -99,6 +115,7 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
                 newBytes += slots[i].Size - (current?.Size ?? 0);
             }
             EnsureCapacity(newKeys, newBytes);
+            Journal(j => j.Put(last.Select(pair => new SqliteKvJournal.Row(pair.Key, texts[pair.Value], slots[pair.Value].ETag, slots[pair.Value].ExpiresAtTicks)).ToList()));
             foreach (var (key, i) in last)
                 Store(key, slots[i]);
         }
@@ -115,6 +132,7 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
                 return ValueTask.FromResult(KvDeleteOutcome.NotFound);
             if (ifMatch is not null && !ETagMatches(ifMatch, current.ETag))
                 return ValueTask.FromResult(KvDeleteOutcome.PreconditionFailed);
+            Journal(j => j.Delete([key]));
             Remove(key, current);
         }
         return ValueTask.FromResult(KvDeleteOutcome.Deleted);
@@ -123,20 +141,17 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     /// <inheritdoc />
     public ValueTask<long> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
-        long deleted = 0;
         lock (_writeLock)
         {
             var now = NowTicks();
+            var doomed = new Dictionary<string, Slot>(StringComparer.Ordinal);
             foreach (var key in keys)
             {
                 if (Live(key, now) is { } current)
-                {
-                    Remove(key, current);
-                    deleted++;
-                }
+                    doomed[key] = current;
             }
+            return ValueTask.FromResult(RemoveAll(doomed, now));
         }
-        return ValueTask.FromResult(deleted);
     }
 
     /// <inheritdoc />
@@ -172,26 +187,31 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     /// <inheritdoc />
     public ValueTask<long> DeleteByPatternAsync(string pattern, CancellationToken cancellationToken = default)
     {
-        long deleted = 0;
         lock (_writeLock)
         {
-            var now = NowTicks();
+            var doomed = new Dictionary<string, Slot>(StringComparer.Ordinal);
             foreach (var (key, slot) in _entries)
             {
-                if (!RedisGlob.IsMatch(pattern, key))
-                    continue;
-                Remove(key, slot);
-                deleted += slot.IsExpired(now) ? 0 : 1;
+                if (RedisGlob.IsMatch(pattern, key))
+                    doomed[key] = slot;
             }
+            return ValueTask.FromResult(RemoveAll(doomed, NowTicks()));
         }
-        return ValueTask.FromResult(deleted);
     }
 
     /// <inheritdoc />
     public ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(TimeSpan.Zero);
 
     /// <inheritdoc />
-    public void Dispose() => _sweeper.Dispose();
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+        lock (_writeLock)
+        {
+            _disposed = true;
+            _journal?.Dispose();
+        }
+    }
 
     private KvEntry? Read(string key, long now)
     {
@@ -212,7 +232,7 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     private Slot? Live(string key, long now) =>
         _entries.TryGetValue(key, out var slot) && !slot.IsExpired(now) ? slot : null;
 
-    private Slot CreateSlot(string key, JsonElement value, TimeSpan? ttl, string ttlField)
+    private (Slot Slot, byte[] Json) CreateSlot(string key, JsonElement value, TimeSpan? ttl, string ttlField)
     {
         if (string.IsNullOrEmpty(key))
             throw StorageException.Invalid("key", "key must not be empty.");
@@ -220,8 +240,50 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
             throw StorageException.Invalid(ttlField, $"ttl {problem}");
         var json = KvValue.Encode(value);
         var expiresAt = ttl is { } lifetime ? NowTicks() + lifetime.Ticks : long.MaxValue;
-        var size = Encoding.UTF8.GetByteCount(key) + json.Length + EntryOverheadBytes;
-        return new Slot(KvValue.Decode(json), size, KvValue.NewVersion(), expiresAt);
+        return (new Slot(KvValue.Decode(json), SizeOf(key, json), KvValue.NewVersion(), expiresAt), json);
+    }
+
+    private static int SizeOf(string key, byte[] json) => Encoding.UTF8.GetByteCount(key) + json.Length + EntryOverheadBytes;
+
+    // Removes the given entries, journal first; returns how many were live (an expired one is gone already for a reader).
+    private long RemoveAll(Dictionary<string, Slot> doomed, long now)
+    {
+        Journal(j => j.Delete(doomed.Keys));
+        long live = 0;
+        foreach (var (key, slot) in doomed)
+        {
+            Remove(key, slot);
+            live += slot.IsExpired(now) ? 0 : 1;
+        }
+        return live;
+    }
+
+    // Called under the write lock, before the dictionary changes: a commit that fails leaves memory as it was.
+    private void Journal(Action<SqliteKvJournal> write)
+    {
+        if (_journal is null)
+            return;
+        try
+        {
+            write(_journal);
+        }
+        catch (SqliteException ex)
+        {
+            throw StorageException.Unavailable($"The KV journal {_journal.DatabasePath} refused the write: {ex.Message}", ex);
+        }
+    }
+
+    private static SqliteKvJournal OpenJournal(string directory)
+    {
+        try
+        {
+            return new SqliteKvJournal(directory);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"{InMemoryKvStoreOptions.PersistDirectoryKey} ({InMemoryKvStoreOptions.PersistDirectoryAlias}) '{directory}' cannot hold the KV journal: {ex.Message}", ex);
+        }
     }
 
     private void EnsureCapacity(int newKeys, long newBytes)
@@ -259,12 +321,24 @@ public sealed class InMemoryKvStore : IKvStore, IDisposable
     private void SweepExpired()
     {
         lock (_writeLock)
-            SweepExpiredLocked();
+        {
+            // A tick already waiting for the lock when the store was disposed must not touch the closed journal.
+            if (!_disposed)
+                SweepExpiredLocked();
+        }
     }
 
     private void SweepExpiredLocked()
     {
         var now = NowTicks();
+        // Expired rows are never loaded, so this only keeps the file small; a failure here loses nothing.
+        try
+        {
+            _journal?.DeleteExpired(now);
+        }
+        catch (SqliteException)
+        {
+        }
         foreach (var (key, slot) in _entries)
         {
             if (slot.IsExpired(now))

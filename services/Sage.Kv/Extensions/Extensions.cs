@@ -26,12 +26,7 @@ internal static class Extensions
         }
         else
         {
-            builder.Services.AddOptions<InMemoryKvStoreOptions>()
-                .BindConfiguration(InMemoryKvStoreOptions.SectionName)
-                .ValidateDataAnnotations()
-                .ValidateOnStart();
-            builder.Services.AddSingleton(TimeProvider.System);
-            builder.Services.AddSingleton<IKvStore>(sp => new InMemoryKvStore(sp.GetRequiredService<IOptions<InMemoryKvStoreOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddInMemoryKvStore();
         }
 
         builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
@@ -106,8 +101,10 @@ internal static class Extensions
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (store.Backend == "memory")
-                logger.LogInformation("KV backend: memory (in-process; data is lost when the service stops)");
+            if (store is InMemoryKvStore { DatabasePath: { } path })
+                logger.LogInformation("KV backend: memory, durable (every write journalled to {Path})", path);
+            else if (store.Backend == "memory")
+                logger.LogInformation("KV backend: memory (in-process; data is lost when the service stops; set SAGE_KV_PERSIST_DIR to keep it)");
             else
                 logger.LogInformation("KV backend: {Backend}", store.Backend);
             return Task.CompletedTask;

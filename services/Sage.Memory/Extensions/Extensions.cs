@@ -51,11 +51,7 @@ internal static class Extensions
 
     private static IHostApplicationBuilder AddEmbeddedStores(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<InMemoryKvStoreOptions>()
-            .BindConfiguration(InMemoryKvStoreOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IKvStore>(sp => new InMemoryKvStore(sp.GetRequiredService<IOptions<InMemoryKvStoreOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddInMemoryKvStore();
         var persistDirectory = builder.Configuration["Sage:Vdb:PersistDirectory"];
         builder.Services.AddEmbeddedVectorStore(o => o.PersistDirectory = string.IsNullOrWhiteSpace(persistDirectory) ? null : persistDirectory);
         return builder;
@@ -90,7 +86,7 @@ internal static class Extensions
     }
 
     // One line at start saying how Memory is composed, so an in-process, in-memory run is never mistaken for a durable one.
-    private sealed class MemoryStartupLog(IOptions<MemoryOptions> options, DependencyProbe probe, IConfiguration configuration, ILogger<MemoryStartupLog> logger)
+    private sealed class MemoryStartupLog(IOptions<MemoryOptions> options, DependencyProbe probe, IKvStore kv, IConfiguration configuration, ILogger<MemoryStartupLog> logger)
         : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
@@ -98,8 +94,9 @@ internal static class Extensions
             var settings = options.Value;
             if (settings.IsEmbedded)
             {
-                var persisted = configuration["Sage:Vdb:PersistDirectory"] is { Length: > 0 } dir ? $"vectors persisted to {Path.GetFullPath(dir)}" : "vectors IN-MEMORY ONLY";
-                logger.LogInformation("Memory mode: embedded (KV in-process, data lost at exit; {Persistence}); collection '{Collection}'", persisted, settings.Collection);
+                var records = kv is InMemoryKvStore { DatabasePath: { } path } ? $"records journalled to {path}" : "records IN-MEMORY ONLY";
+                var vectors = configuration["Sage:Vdb:PersistDirectory"] is { Length: > 0 } dir ? $"vectors persisted to {Path.GetFullPath(dir)}" : "vectors IN-MEMORY ONLY";
+                logger.LogInformation("Memory mode: embedded (KV and VDB in-process; {Records}; {Vectors}); collection '{Collection}'", records, vectors, settings.Collection);
             }
             else
             {

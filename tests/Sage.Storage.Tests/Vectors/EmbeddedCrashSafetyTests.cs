@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using Sage.Storage.Vectors.Embedded;
 
 namespace Sage.Storage.Tests.Vectors;
@@ -14,32 +12,8 @@ public sealed class EmbeddedCrashSafetyTests
     public async Task AcknowledgedBatches_SurviveKill9()
     {
         using var directory = new TempDirectory();
-        var acksPath = Path.Combine(directory.Path, "acks.txt");
         var storePath = Path.Combine(directory.Path, "store");
-        using var child = StartChild(storePath, acksPath);
-        try
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (ReadAcks(acksPath).Count < 15)
-            {
-                if (child.HasExited)
-                {
-                    Assert.Fail($"the writer exited early with code {child.ExitCode}: {await child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken)}{await child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}");
-                }
-                if (DateTime.UtcNow > deadline)
-                {
-                    child.Kill(entireProcessTree: true);
-                    Assert.Fail($"the writer acknowledged too few batches within 60 s: {await child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken)}");
-                }
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-        }
-        finally
-        {
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync(TestContext.Current.CancellationToken);
-        }
-        var acked = ReadAcks(acksPath);
+        var acked = await CrashWriterProcess.WriteUntilKilledAsync(Path.Combine(directory.Path, "acks.txt"), 15, storePath);
 
         using var store = new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { PersistDirectory = storePath });
         foreach (var batch in acked)
@@ -53,30 +27,4 @@ public sealed class EmbeddedCrashSafetyTests
         var inFlight = await store.GetAsync(CrashBatches.Collection, CrashBatches.Ids(acked.Max() + 1), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(inFlight.Count is 0 or CrashBatches.PointsPerBatch, $"a torn batch: {inFlight.Count} of {CrashBatches.PointsPerBatch} points");
     }
-
-    private static Process StartChild(string storePath, string acksPath)
-    {
-        var writer = typeof(EmbeddedCrashSafetyTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "crash-writer").Value!;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            ArgumentList = { writer, storePath, acksPath },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        return Process.Start(start) ?? throw new InvalidOperationException($"could not start the writer {writer}");
-    }
-
-    private static List<int> ReadAcks(string path)
-    {
-        if (!File.Exists(path)) return [];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        // A line cut off by the kill has no newline yet and is not an acknowledgement.
-        var text = reader.ReadToEnd();
-        return text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => int.Parse(line, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-    }
-
 }

@@ -80,21 +80,10 @@ internal static class Extensions
     }
 
     /// <summary>The backend named by configuration, or the one the connection strings imply; a bad value stops the service.</summary>
-    internal static string ResolveBackend(IConfiguration configuration)
-    {
-        var configured = configuration[$"{KvOptions.SectionName}:{nameof(KvOptions.Backend)}"]?.Trim().ToLowerInvariant();
-        var hasRedis = !string.IsNullOrWhiteSpace(configuration.GetConnectionString(RedisConnectionName));
-        return configured switch
-        {
-            null or "" => hasRedis ? "redis" : "memory",
-            "memory" => "memory",
-            "redis" when hasRedis => "redis",
-            "redis" => throw new OptionsValidationException(KvOptions.SectionName, typeof(KvOptions),
-                ["Sage:Kv:Backend (SAGE_KV_BACKEND) is 'redis' but no Redis connection string is configured: set ConnectionStrings__redis, REDIS_URI or SAGE_REDIS_URL."]),
-            _ => throw new OptionsValidationException(KvOptions.SectionName, typeof(KvOptions),
-                [$"Sage:Kv:Backend (SAGE_KV_BACKEND) must be 'memory' or 'redis', not '{configured}'."]),
-        };
-    }
+    internal static string ResolveBackend(IConfiguration configuration) => Backends.Select<KvOptions>(configuration);
+
+    private static readonly BackendSelector Backends = new(KvOptions.SectionName, "SAGE_KV_BACKEND", "memory", "redis", RedisConnectionName,
+        "no Redis connection string is configured: set ConnectionStrings__redis, REDIS_URI or SAGE_REDIS_URL.");
 
     // One line at start saying where the data lives, so nobody mistakes the in-process store for a durable one.
     private sealed class KvStartupLog(IKvStore store, ILogger<KvStartupLog> logger) : IHostedService

@@ -51,19 +51,8 @@ internal static class Extensions
     }
 
     /// <summary>The backend named by configuration, or the one the connection strings imply; a bad value stops the service.</summary>
-    internal static string ResolveBackend(IConfiguration configuration)
-    {
-        var configured = configuration[$"{VdbOptions.SectionName}:{nameof(VdbOptions.Backend)}"]?.Trim().ToLowerInvariant();
-        var hasQdrant = !string.IsNullOrWhiteSpace(configuration.GetConnectionString(QdrantConnectionName));
-        return configured switch
-        {
-            null or "" => hasQdrant ? "qdrant" : "embedded",
-            "embedded" => "embedded",
-            "qdrant" when hasQdrant => "qdrant",
-            "qdrant" => throw new OptionsValidationException(VdbOptions.SectionName, typeof(VdbOptions),
-                ["Sage:Vdb:Backend (SAGE_VDB_BACKEND) is 'qdrant' but no Qdrant endpoint is configured: set ConnectionStrings__qdrant (Qdrant's gRPC endpoint, Endpoint=http://host:6334;Key=…) or SAGE_QDRANT_URL."]),
-            _ => throw new OptionsValidationException(VdbOptions.SectionName, typeof(VdbOptions),
-                [$"Sage:Vdb:Backend (SAGE_VDB_BACKEND) must be 'embedded' or 'qdrant', not '{configured}'."]),
-        };
-    }
+    internal static string ResolveBackend(IConfiguration configuration) => Backends.Select<VdbOptions>(configuration);
+
+    private static readonly BackendSelector Backends = new(VdbOptions.SectionName, "SAGE_VDB_BACKEND", "embedded", "qdrant", QdrantConnectionName,
+        "no Qdrant endpoint is configured: set ConnectionStrings__qdrant (Qdrant's gRPC endpoint, Endpoint=http://host:6334;Key=…) or SAGE_QDRANT_URL.");
 }

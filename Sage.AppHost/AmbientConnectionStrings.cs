@@ -8,9 +8,12 @@ namespace Sage.AppHost;
 /// </summary>
 internal static class AmbientConnectionStrings
 {
-    // SAGE's seed aliases point services at stores just as connection strings do.
+    // SAGE's seed aliases point services at stores (and Memory at an embeddings endpoint, with its key) just as connection strings do.
     private static readonly string[] StoreAliases =
-        ["SAGE_REDIS_URL", "REDIS_URI", "SAGE_QDRANT_URL", "SAGE_QDRANT_API_KEY", "SAGE_KV_BACKEND", "SAGE_VDB_BACKEND"];
+    [
+        "SAGE_REDIS_URL", "REDIS_URI", "SAGE_QDRANT_URL", "SAGE_QDRANT_API_KEY", "SAGE_KV_BACKEND", "SAGE_VDB_BACKEND",
+        "SAGE_EMBEDDINGS_PROVIDER", "SAGE_EMBEDDINGS_ENDPOINT", "SAGE_EMBEDDINGS_KEY", "SAGE_EMBEDDINGS_MODEL", "SAGE_EMBEDDINGS_DIMENSIONS",
+    ];
 
     /// <summary>Removes <c>ConnectionStrings__*</c> and SAGE's store aliases from this process's environment.</summary>
     /// <returns>The names removed.</returns>

@@ -49,12 +49,24 @@ switch (stores.Qdrant)
 
 vdb.WithEnvironment("SAGE_VDB_BACKEND", stores.Qdrant == QdrantSource.None ? "embedded" : "qdrant");
 
-builder.AddProject<Projects.Sage_Memory>("memory")
+var memory = builder.AddProject<Projects.Sage_Memory>("memory")
     .WithReference(kv)
     .WaitFor(kv)
     .WithReference(vdb)
     .WaitFor(vdb)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck(HealthPath);
+
+// Local embeddings need nothing modelled: Memory loads its model in-process. A remote one is a connection string the
+// AppHost reads (user secrets, appsettings, the command line) or azd asks for.
+switch (stores.Embeddings)
+{
+    case EmbeddingsSource.OpenAI:
+        memory.WithReference(builder.AddConnectionString("embeddings")).WithEnvironment("SAGE_EMBEDDINGS_PROVIDER", "openai");
+        break;
+    case EmbeddingsSource.None:
+        memory.WithEnvironment("SAGE_EMBEDDINGS_PROVIDER", "none");
+        break;
+}
 
 builder.Build().Run();

@@ -31,16 +31,30 @@ internal enum QdrantSource
     None,
 }
 
+/// <summary>Where Memory's text embeddings come from: <c>Sage:Embeddings</c>.</summary>
+internal enum EmbeddingsSource
+{
+    /// <summary>all-MiniLM-L6-v2 inside Memory, offline (the default; nothing to model).</summary>
+    Local,
+
+    /// <summary>An OpenAI-compatible endpoint: the AppHost's <c>ConnectionStrings:embeddings</c> (<c>Endpoint=…;Key=…;Model=…</c>).</summary>
+    OpenAI,
+
+    /// <summary>No embeddings: callers send vectors.</summary>
+    None,
+}
+
 /// <summary>
 /// The AppHost's store switches, read once and checked: <c>Sage:Redis</c>, <c>Sage:Qdrant</c>, and
-/// <c>Sage:Embedded=true</c> as the shorthand for both <c>none</c>.
+/// <c>Sage:Embedded=true</c> as the shorthand for both <c>none</c>; and <c>Sage:Embeddings</c>.
 /// </summary>
-internal sealed record StoreChoices(RedisSource Redis, QdrantSource Qdrant, string? RedisDataDirectory)
+internal sealed record StoreChoices(RedisSource Redis, QdrantSource Qdrant, string? RedisDataDirectory, EmbeddingsSource Embeddings = EmbeddingsSource.Local)
 {
     public const string RedisKey = "Sage:Redis";
     public const string RedisDataDirectoryKey = "Sage:RedisDataDirectory";
     public const string QdrantKey = "Sage:Qdrant";
     public const string EmbeddedKey = "Sage:Embedded";
+    public const string EmbeddingsKey = "Sage:Embeddings";
 
     /// <summary>Reads the switches; a deployment keeps <c>existing</c> but otherwise always gets the containers.</summary>
     public static StoreChoices Read(IConfiguration configuration, bool isPublishMode)
@@ -58,7 +72,8 @@ internal sealed record StoreChoices(RedisSource Redis, QdrantSource Qdrant, stri
 
         // Only Sage:Redis=process uses it: where redis-server keeps its append-only file (none when unset).
         var redisDataDirectory = configuration[RedisDataDirectoryKey];
-        return new StoreChoices(redis, qdrant, string.IsNullOrWhiteSpace(redisDataDirectory) ? null : redisDataDirectory);
+        return new StoreChoices(redis, qdrant, string.IsNullOrWhiteSpace(redisDataDirectory) ? null : redisDataDirectory,
+            Parse(configuration, EmbeddingsKey, EmbeddingsSource.Local));
     }
 
     private static T Parse<T>(IConfiguration configuration, string key, T fallback)

@@ -142,6 +142,7 @@ public sealed class AppModelTests
     [InlineData("--Sage:Redis=docker", "Sage:Redis is 'docker'; use container | process | existing | none.")]
     [InlineData("--Sage:Qdrant=process", "Sage:Qdrant is 'process'; use container | existing | none.")]
     [InlineData("--Sage:Redis=1", "Sage:Redis is '1'; use container | process | existing | none.")]
+    [InlineData("--Sage:Embeddings=gpt", "Sage:Embeddings is 'gpt'; use local | openai | none.")]
     public async Task Unknown_store_switch_stops_the_apphost_naming_the_setting(string argument, string message)
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
@@ -150,6 +151,39 @@ public sealed class AppModelTests
         });
 
         Assert.Contains(message, Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Local_embeddings_are_the_default_and_model_nothing()
+    {
+        await using var appHost = await CreateAsync(["--operation", "publish"]);
+
+        Assert.DoesNotContain(appHost.Resources, resource => resource.Name == "embeddings");
+        Assert.DoesNotContain((await EnvironmentOfAsync(appHost, "memory")).Keys,
+            key => key.StartsWith("SAGE_EMBEDDINGS_", StringComparison.Ordinal) || key == "ConnectionStrings__embeddings");
+    }
+
+    [Fact]
+    public async Task Openai_embeddings_reference_the_apphosts_connection_string_from_memory_only()
+    {
+        await using var appHost = await CreateAsync([
+            "--operation", "publish", "--Sage:Embeddings=openai",
+            "--ConnectionStrings:embeddings=Endpoint=http://llm.example/v1;Key=k;Model=text-embedding-3-small"]);
+
+        Assert.IsAssignableFrom<ParameterResource>(Resource(appHost, "embeddings"));
+        var memory = await EnvironmentOfAsync(appHost, "memory");
+        Assert.Equal("{embeddings.connectionString}", memory["ConnectionStrings__embeddings"]);
+        Assert.Equal("openai", memory["SAGE_EMBEDDINGS_PROVIDER"]);
+        Assert.DoesNotContain("ConnectionStrings__embeddings", (await EnvironmentOfAsync(appHost, "kv")).Keys);
+        Assert.DoesNotContain("ConnectionStrings__embeddings", (await EnvironmentOfAsync(appHost, "vdb")).Keys);
+    }
+
+    [Fact]
+    public async Task No_embeddings_switch_tells_memory_to_take_vectors_only()
+    {
+        await using var appHost = await CreateAsync(["--operation", "publish", "--Sage:Embeddings=none"]);
+
+        Assert.Equal("none", (await EnvironmentOfAsync(appHost, "memory"))["SAGE_EMBEDDINGS_PROVIDER"]);
     }
 
     [Fact]

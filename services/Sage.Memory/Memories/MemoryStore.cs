@@ -60,7 +60,8 @@ public sealed partial class MemoryStore(
             ObjectOrNull(request.Metadata), request.SessionId, request.MemoryType ?? MemoryLayout.DefaultMemoryType,
             previous?.CreatedAt ?? now, now, request.Ttl is { } ttl ? now.AddSeconds(ttl) : null, vector is not null,
             MemoryLayout.NewVersion(now), request.Text, embedded?.Model), cancellationToken);
-        return memory!.ToRecord(vector);
+        // The vector is echoed only when the caller sent it: one made from text is for GET ?with_vector=true.
+        return memory!.ToRecord(request.Vector);
     }
 
     public async Task<MemoryRecord?> UpdateAsync(string key, UpdateMemoryRequest request, CancellationToken cancellationToken)
@@ -90,7 +91,7 @@ public sealed partial class MemoryStore(
             HasVector = previous.HasVector || vector is not null,
             Version = MemoryLayout.NewVersion(now),
         }, cancellationToken);
-        return memory?.ToRecord(vector);
+        return memory?.ToRecord(request.Vector);
     }
 
     public async Task<MemoryRecord?> GetAsync(string key, bool withVector, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Sage.Client.Memory;
 
 namespace Sage.Memory.Tests;
 
@@ -34,6 +35,21 @@ public abstract class TextMemoryContract<TStack>(TStack stack) : MemoryApiTests<
 
         var listed = await ReadJsonAsync(await Client.GetAsync($"/memory?session_id={session}&limit=100", Ct));
         Assert.Contains(listed.GetProperty("memories").EnumerateArray(), m => m.GetProperty("text").GetString() == "stock markets fell");
+    }
+
+    [Fact]
+    public async Task Sage_client_stores_and_searches_by_text()
+    {
+        var memory = new MemoryClient(Client);
+        var session = NewId("client");
+        var stored = await memory.StoreAsync(StoreMemoryRequest.ForText("the cat sits on the mat", sessionId: session), Ct);
+        await memory.StoreAsync(StoreMemoryRequest.ForText("stock markets fell", sessionId: session), Ct);
+        Assert.Equal("all-MiniLM-L6-v2", stored.Model);
+
+        var hits = await memory.SearchAsync(new SearchMemoriesRequest(Vector: null, Query: "a feline rests on a rug", SessionId: session), Ct);
+        Assert.Equal(stored.Key, hits.Results[0].Key);
+        Assert.Equal("the cat sits on the mat", hits.Results[0].Text);
+        Assert.Equal("the cat sits on the mat", (await memory.GetAsync(stored.Key, cancellationToken: Ct))!.Text);
     }
 
     [Fact]

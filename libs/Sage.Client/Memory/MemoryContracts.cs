@@ -33,7 +33,15 @@ public sealed record StoreMemoryRequest(
     string? SessionId = null,
     string? MemoryType = null,
     long? Ttl = null,
-    string? Text = null);
+    string? Text = null)
+{
+    /// <summary>A memory that is its text: the service embeds it, and its data is null.</summary>
+    public static StoreMemoryRequest ForText(string text, string? key = null, JsonElement? metadata = null, string? sessionId = null,
+        string? memoryType = null, long? ttl = null) =>
+        new(NoData, key, null, metadata, sessionId, memoryType, ttl, text);
+
+    private static readonly JsonElement NoData = JsonDocument.Parse("null").RootElement.Clone();
+}
 
 /// <summary><c>PATCH /memory/{key}</c>: replace the given parts; absent parts stay as they are. A new text without a vector is re-embedded.</summary>
 public sealed record UpdateMemoryRequest(

@@ -41,8 +41,9 @@ public sealed partial class MemoryStore(
         var errors = new RequestValidation();
         if (request.Key is not null)
             MemoryValidation.Key(errors, request.Key);
-        // With text, data may be left out: the text is what the memory is.
-        MemoryValidation.Data(errors, request.Data, _options.MaxDataBytes, required: request.Text is null);
+        // With text, data may be left out (or null): the text is what the memory is.
+        if (request.Text is null || request.Data.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            MemoryValidation.Data(errors, request.Data, _options.MaxDataBytes);
         MemoryEmbedder.ValidateText(errors, request.Text, "text");
         MemoryValidation.Vector(errors, request.Vector);
         MemoryValidation.Metadata(errors, request.Metadata);
@@ -55,7 +56,7 @@ public sealed partial class MemoryStore(
         var embedded = await EmbedUnlessVectorAsync(request.Text, request.Vector, cancellationToken);
         var vector = request.Vector ?? embedded?.Vector;
         var key = request.Key ?? Guid.NewGuid().ToString();
-        var data = request.Data.ValueKind == JsonValueKind.Undefined ? NullData : request.Data.Clone();
+        var data = request.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? NullData : request.Data.Clone();
         var memory = await ReplaceAsync(key, vector, (previous, now) => new StoredMemory(key, data,
             ObjectOrNull(request.Metadata), request.SessionId, request.MemoryType ?? MemoryLayout.DefaultMemoryType,
             previous?.CreatedAt ?? now, now, request.Ttl is { } ttl ? now.AddSeconds(ttl) : null, vector is not null,

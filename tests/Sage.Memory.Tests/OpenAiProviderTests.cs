@@ -15,7 +15,7 @@ public sealed class OpenAiProviderTests
         {
             Overrides =
             {
-                ["Sage:Embeddings:Provider"] = "openai",
+                // The connection string alone picks the openai provider.
                 ["ConnectionStrings:embeddings"] = $"Endpoint={standIn.Endpoint};Key={OpenAiStandIn.ApiKey};Model=stand-in-embed",
                 ["Sage:Embeddings:Dimensions"] = dimensions,
                 ["Sage:Embeddings:Timeout"] = "00:00:01",

@@ -20,6 +20,9 @@ internal static class RunCommand
     private static readonly Option<string> OtlpEndpoint = new("--otlp-endpoint") { Description = "Send traces, metrics and logs to this OTLP collector (e.g. http://localhost:4317)." };
     private static readonly Option<string> OtlpHeaders = new("--otlp-headers") { Description = "OTLP headers, e.g. x-otlp-api-key=KEY for a secured Aspire dashboard." };
     private static readonly Option<int?> PortBase = new("--port-base") { Description = "Memory listens here, KV on +1, VDB on +2 (default 8000)." };
+    private static readonly Option<string> Embeddings = new("--embeddings") { Description = "How Memory embeds text: local (default: all-MiniLM-L6-v2 in-process, offline) | openai | none." };
+    private static readonly Option<string> EmbeddingsUrl = new("--embeddings-url") { Description = "OpenAI-compatible base URL for --embeddings openai (e.g. http://localhost:11434/v1); the key is SAGE_EMBEDDINGS_KEY." };
+    private static readonly Option<string> EmbeddingsModel = new("--embeddings-model") { Description = "The model for --embeddings openai, e.g. text-embedding-3-small." };
     private static readonly Option<bool> Restart = new("--restart") { Description = "Restart a service that dies (exponential backoff) instead of stopping everything." };
     private static readonly Option<int> HealthTimeout = new("--health-timeout")
     {
@@ -30,7 +33,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var command = new Command("run", "Start the services (default when sage is run without a command).");
-        foreach (var option in new Option[] { Config, KvBackend, RedisUrl, VdbBackend, QdrantUrl, QdrantApiKey, PersistDir, ConfigFile, OtlpEndpoint, OtlpHeaders, PortBase, Restart, HealthTimeout })
+        foreach (var option in new Option[] { Config, KvBackend, RedisUrl, VdbBackend, QdrantUrl, QdrantApiKey, PersistDir, ConfigFile, OtlpEndpoint, OtlpHeaders, PortBase, Embeddings, EmbeddingsUrl, EmbeddingsModel, Restart, HealthTimeout })
             command.Options.Add(option);
         command.SetAction((result, cancellationToken) => ExecuteAsync(ToRequest(result), cancellationToken));
         return command;
@@ -50,6 +53,9 @@ internal static class RunCommand
         OtlpEndpoint = result.GetValue(OtlpEndpoint),
         OtlpHeaders = result.GetValue(OtlpHeaders),
         PortBase = result.GetValue(PortBase),
+        Embeddings = result.GetValue(Embeddings),
+        EmbeddingsUrl = result.GetValue(EmbeddingsUrl),
+        EmbeddingsModel = result.GetValue(EmbeddingsModel),
         Restart = result.GetValue(Restart),
         HealthTimeout = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(HealthTimeout))),
     };

@@ -46,6 +46,9 @@ public sealed record LaunchPlan
     /// <summary><c>OTEL_EXPORTER_OTLP_HEADERS</c> for the collector (e.g. a dashboard's <c>x-otlp-api-key=…</c>); only with an endpoint.</summary>
     public string? OtlpHeaders { get; init; }
 
+    /// <summary>How Memory embeds text (<c>--embeddings*</c>); null leaves Memory's default, the local model.</summary>
+    public EmbeddingsChoice? Embeddings { get; init; }
+
     /// <summary>Restart a service that dies instead of stopping everything.</summary>
     public bool Restart { get; init; }
 

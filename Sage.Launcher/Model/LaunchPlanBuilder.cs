@@ -59,6 +59,7 @@ public static class LaunchPlanBuilder
             Collection = vdbFile?.CollectionName,
             OtlpEndpoint = ValidateOtlp(request.OtlpEndpoint),
             OtlpHeaders = string.IsNullOrWhiteSpace(request.OtlpHeaders) ? null : request.OtlpHeaders.Trim(),
+            Embeddings = EmbeddingsChoice.From(request),
             Restart = request.Restart,
             HealthTimeout = request.HealthTimeout,
         };

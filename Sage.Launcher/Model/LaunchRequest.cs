@@ -17,6 +17,9 @@ public sealed record LaunchRequest
     public string? OtlpEndpoint { get; init; }
     public string? OtlpHeaders { get; init; }
     public int? PortBase { get; init; }
+    public string? Embeddings { get; init; }
+    public string? EmbeddingsUrl { get; init; }
+    public string? EmbeddingsModel { get; init; }
     public bool Restart { get; init; }
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -36,8 +36,10 @@ public static class ServiceEnvironment
                 env["SAGE_MEMORY_MODE"] = "embedded";
                 AddKvEngine(env, plan);
                 AddVdbEngine(env, plan);
+                plan.Embeddings?.AddTo(env);
                 break;
             case ServiceSpec.Memory:
+                plan.Embeddings?.AddTo(env);
                 foreach (var dependency in service.Dependencies.Select(d => plan.Find(d)!))
                 {
                     env[$"services__{dependency.Name}__http__0"] = dependency.Url;

@@ -29,6 +29,11 @@ public static class ConfigurationAliases
         ("SAGE_KV_PERSIST_DIR", "Sage:Kv:PersistDirectory"),
         ("SAGE_VDB_PERSIST_DIR", "Sage:Vdb:PersistDirectory"),
         ("SAGE_MEMORY_MODE", "Sage:Memory:Mode"),
+        ("SAGE_EMBEDDINGS_PROVIDER", "Sage:Embeddings:Provider"),
+        ("SAGE_EMBEDDINGS_ENDPOINT", "Sage:Embeddings:Endpoint"),
+        ("SAGE_EMBEDDINGS_KEY", "Sage:Embeddings:Key"),
+        ("SAGE_EMBEDDINGS_MODEL", "Sage:Embeddings:Model"),
+        ("SAGE_EMBEDDINGS_DIMENSIONS", "Sage:Embeddings:Dimensions"),
         ("SAGE_API_KEY", "Sage:ApiKey"),
     ];
 

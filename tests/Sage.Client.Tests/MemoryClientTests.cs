@@ -95,6 +95,10 @@ public sealed class MemoryClientTests(MemoryClientTests.Host host) : IClassFixtu
         var dependencies = await _memory.GetDependenciesAsync(Ct);
         Assert.Equal("kv", dependencies.Kv.Name);
         Assert.Equal("vdb", dependencies.Vdb.Name);
+        // Memory is not ready until its local embedding model has loaded, a few seconds after start.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await _memory.GetHealthAsync(Ct)).IsHealthy && DateTime.UtcNow < deadline)
+            await Task.Delay(100, Ct);
         Assert.True((await _memory.GetHealthAsync(Ct)).IsHealthy);
     }
 

@@ -5,6 +5,8 @@ namespace Sage.Client.Memory;
 /// <summary>
 /// A memory: caller-chosen (or generated) <paramref name="Key"/>, any JSON <paramref name="Data"/>, an optional vector for
 /// similarity search, JSON object metadata, an optional session, a type (default <c>conversation</c>) and an optional expiry.
+/// <paramref name="Text"/> is the text the memory was stored with, and <paramref name="Model"/> the embedding model that made
+/// its vector from it (null when the caller sent the vector).
 /// </summary>
 public sealed record MemoryRecord(
     string Key,
@@ -15,9 +17,14 @@ public sealed record MemoryRecord(
     string MemoryType,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ExpiresAt = null);
+    DateTimeOffset? ExpiresAt = null,
+    string? Text = null,
+    string? Model = null);
 
-/// <summary><c>POST /memory</c>: store (or replace, for an existing key) a memory. Without a key the service generates a UUID.</summary>
+/// <summary>
+/// <c>POST /memory</c>: store (or replace, for an existing key) a memory. Without a key the service generates a UUID. With
+/// <paramref name="Text"/> and no vector, the service embeds the text; <paramref name="Data"/> may then be left out (null).
+/// </summary>
 public sealed record StoreMemoryRequest(
     JsonElement Data,
     string? Key = null,
@@ -25,16 +32,29 @@ public sealed record StoreMemoryRequest(
     JsonElement? Metadata = null,
     string? SessionId = null,
     string? MemoryType = null,
-    long? Ttl = null);
+    long? Ttl = null,
+    string? Text = null)
+{
+    /// <summary>A memory that is its text: the service embeds it, and its data is null.</summary>
+    public static StoreMemoryRequest ForText(string text, string? key = null, JsonElement? metadata = null, string? sessionId = null,
+        string? memoryType = null, long? ttl = null) =>
+        new(NoData, key, null, metadata, sessionId, memoryType, ttl, text);
 
-/// <summary><c>PATCH /memory/{key}</c>: replace the given parts; absent parts stay as they are.</summary>
+    private static readonly JsonElement NoData = JsonDocument.Parse("null").RootElement.Clone();
+}
+
+/// <summary><c>PATCH /memory/{key}</c>: replace the given parts; absent parts stay as they are. A new text without a vector is re-embedded.</summary>
 public sealed record UpdateMemoryRequest(
     JsonElement? Data = null,
     float[]? Vector = null,
     JsonElement? Metadata = null,
-    long? Ttl = null);
+    long? Ttl = null,
+    string? Text = null);
 
-/// <summary><c>POST /memory/search</c>: nearest memories to <paramref name="Vector"/>, filtered before ranking.</summary>
+/// <summary>
+/// <c>POST /memory/search</c>: nearest memories to <paramref name="Vector"/>, or to the embedding of the text
+/// <paramref name="Query"/> (one of the two, not both), filtered before ranking.
+/// </summary>
 public sealed record SearchMemoriesRequest(
     float[]? Vector,
     int? TopK = null,
@@ -42,16 +62,18 @@ public sealed record SearchMemoriesRequest(
     string? SessionId = null,
     string? MemoryType = null,
     JsonElement? Filter = null,
-    float? ScoreThreshold = null);
+    float? ScoreThreshold = null,
+    string? Query = null);
 
-/// <summary>One search hit; <paramref name="Data"/> only when <c>include_data</c> was asked.</summary>
+/// <summary>One search hit; <paramref name="Data"/> only when <c>include_data</c> was asked; <paramref name="Text"/> when it was stored with text.</summary>
 public sealed record MemoryHit(
     string Key,
     float Score,
     JsonElement? Metadata,
     string? SessionId,
     string? MemoryType,
-    JsonElement? Data = null);
+    JsonElement? Data = null,
+    string? Text = null);
 
 /// <summary>Hits, best first.</summary>
 public sealed record SearchMemoriesResponse(IReadOnlyList<MemoryHit> Results);

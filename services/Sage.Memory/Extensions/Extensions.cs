@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Sage.Client;
+using Sage.Memory.Embeddings;
 using Sage.Memory.Memories;
 using Sage.Storage;
 using Sage.Storage.Hosting;
@@ -35,6 +36,7 @@ internal static class Extensions
         builder.Services.AddSingleton<MemoryMetrics>();
         builder.Services.AddSingleton<MemoryCleanupQueue>();
         builder.Services.AddSingleton<MemoryKeyLocks>();
+        builder.AddMemoryEmbeddings();
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddHostedService<MemoryJanitor>();
         builder.Services.AddSingleton<MemoryReconciler>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Sage.Client;
 using Sage.Client.Memory;
+using Sage.Memory.Embeddings;
 using Sage.ServiceDefaults.Http;
 using Sage.Storage.Vectors;
 
@@ -20,7 +21,10 @@ public sealed partial class MemoryStore
     public async Task<SearchMemoriesResponse> SearchAsync(SearchMemoriesRequest request, CancellationToken cancellationToken)
     {
         var errors = new RequestValidation();
-        MemoryValidation.Vector(errors, request.Vector, required: true);
+        MemoryValidation.Vector(errors, request.Vector);
+        MemoryEmbedder.ValidateText(errors, request.Query, "query");
+        errors.Require(request.Vector is not null || request.Query is not null, "vector", "Send a vector, or a query (text) to embed.");
+        errors.Require(request.Vector is null || request.Query is null, "query", "Send a vector or a query, not both.");
         var topK = request.TopK ?? DefaultTopK;
         errors.Require(topK is >= 1 and <= VectorRequestValidator.MaxTopK, "top_k", $"top_k must be between 1 and {VectorRequestValidator.MaxTopK}.");
         errors.Require(request.ScoreThreshold is null || float.IsFinite(request.ScoreThreshold.Value), "score_threshold", "score_threshold must be a finite number.");
@@ -29,7 +33,8 @@ public sealed partial class MemoryStore
         var userFilter = MemoryValidation.Filter(errors, request.Filter);
         errors.ThrowIfInvalid();
 
-        var collection = await CheckDimensionAsync(request.Vector!, create: false, cancellationToken);
+        var vector = request.Vector ?? (await embedder.EmbedAsync(request.Query!, "query", cancellationToken)).Vector;
+        var collection = await CheckDimensionAsync(vector, create: false, cancellationToken);
         metrics.Searched();
         if (collection is null)
             return new SearchMemoriesResponse([]);
@@ -43,7 +48,7 @@ public sealed partial class MemoryStore
             must.Add(new NestedFilterCondition(userFilter));
         var filter = new VectorFilter(Must: must.Count > 0 ? must : null, MustNot: [MemoryLayout.ExpiredAt(time.GetUtcNow())]);
 
-        var hits = await vectors.QueryAsync(Collection, new VectorQuery(request.Vector, topK, filter, request.ScoreThreshold), cancellationToken);
+        var hits = await vectors.QueryAsync(Collection, new VectorQuery(vector, topK, filter, request.ScoreThreshold), cancellationToken);
         if (hits.Count == 0)
             return new SearchMemoriesResponse([]);
 
@@ -64,7 +69,7 @@ public sealed partial class MemoryStore
                 metrics.OrphanDropped();
                 continue;
             }
-            results.Add(ToHit(hits[i], request.IncludeData == true ? memory.Data : null));
+            results.Add(ToHit(hits[i], request.IncludeData == true ? memory.Data : null, memory.Text));
         }
         return new SearchMemoriesResponse(results);
     }
@@ -99,7 +104,7 @@ public sealed partial class MemoryStore
             await kv.DeleteManyAsync(KvKeysOf(memory), cancellationToken);
     }
 
-    private static MemoryHit ToHit(ScoredPoint hit, JsonElement? data)
+    private static MemoryHit ToHit(ScoredPoint hit, JsonElement? data, string? text)
     {
         JsonElement? metadata = null;
         string? session = null, memoryType = null;
@@ -112,6 +117,6 @@ public sealed partial class MemoryStore
             if (stored.TryGetProperty("memory_type", out var t) && t.ValueKind == JsonValueKind.String)
                 memoryType = t.GetString();
         }
-        return new MemoryHit(hit.Id, hit.Score, metadata, session, memoryType, data);
+        return new MemoryHit(hit.Id, hit.Score, metadata, session, memoryType, data, text);
     }
 }

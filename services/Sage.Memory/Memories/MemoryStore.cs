@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Sage.Client.Memory;
+using Sage.Memory.Embeddings;
 using Sage.ServiceDefaults.Http;
 using Sage.Storage;
 using Sage.Storage.Kv;
@@ -25,6 +26,7 @@ public sealed partial class MemoryStore(
     MemoryCleanupQueue cleanup,
     MemoryKeyLocks locks,
     MemoryMetrics metrics,
+    MemoryEmbedder embedder,
     IOptions<MemoryOptions> options,
     TimeProvider time,
     ILogger<MemoryStore> logger)
@@ -39,7 +41,10 @@ public sealed partial class MemoryStore(
         var errors = new RequestValidation();
         if (request.Key is not null)
             MemoryValidation.Key(errors, request.Key);
-        MemoryValidation.Data(errors, request.Data, _options.MaxDataBytes);
+        // With text, data may be left out (or null): the text is what the memory is.
+        if (request.Text is null || request.Data.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            MemoryValidation.Data(errors, request.Data, _options.MaxDataBytes);
+        MemoryEmbedder.ValidateText(errors, request.Text, "text");
         MemoryValidation.Vector(errors, request.Vector);
         MemoryValidation.Metadata(errors, request.Metadata);
         MemoryValidation.SessionId(errors, request.SessionId);
@@ -47,11 +52,16 @@ public sealed partial class MemoryStore(
         MemoryValidation.Ttl(errors, request.Ttl);
         errors.ThrowIfInvalid();
 
+        // Embedded before anything is written, so a provider that fails leaves the store as it was.
+        var embedded = await EmbedUnlessVectorAsync(request.Text, request.Vector, cancellationToken);
+        var vector = request.Vector ?? embedded?.Vector;
         var key = request.Key ?? Guid.NewGuid().ToString();
-        var memory = await ReplaceAsync(key, request.Vector, (previous, now) => new StoredMemory(key, request.Data.Clone(),
+        var data = request.Data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? NullData : request.Data.Clone();
+        var memory = await ReplaceAsync(key, vector, (previous, now) => new StoredMemory(key, data,
             ObjectOrNull(request.Metadata), request.SessionId, request.MemoryType ?? MemoryLayout.DefaultMemoryType,
-            previous?.CreatedAt ?? now, now, request.Ttl is { } ttl ? now.AddSeconds(ttl) : null, request.Vector is not null,
-            MemoryLayout.NewVersion(now)), cancellationToken);
+            previous?.CreatedAt ?? now, now, request.Ttl is { } ttl ? now.AddSeconds(ttl) : null, vector is not null,
+            MemoryLayout.NewVersion(now), request.Text, embedded?.Model), cancellationToken);
+        // The vector is echoed only when the caller sent it: one made from text is for GET ?with_vector=true.
         return memory!.ToRecord(request.Vector);
     }
 
@@ -61,19 +71,25 @@ public sealed partial class MemoryStore(
         MemoryValidation.Key(errors, key);
         MemoryValidation.Data(errors, request.Data, _options.MaxDataBytes, required: false);
         MemoryValidation.Vector(errors, request.Vector);
+        MemoryEmbedder.ValidateText(errors, request.Text, "text");
         MemoryValidation.Metadata(errors, request.Metadata);
         MemoryValidation.Ttl(errors, request.Ttl);
-        errors.Require(request.Data is not null || request.Vector is not null || request.Metadata is not null || request.Ttl is not null,
-            "data", "Send at least one of data, metadata, vector or ttl.");
+        errors.Require(request.Data is not null || request.Vector is not null || request.Metadata is not null || request.Ttl is not null || request.Text is not null,
+            "data", "Send at least one of data, text, metadata, vector or ttl.");
         errors.ThrowIfInvalid();
 
-        var memory = await ReplaceAsync(key, request.Vector, (previous, now) => previous is null ? null : previous with
+        var embedded = await EmbedUnlessVectorAsync(request.Text, request.Vector, cancellationToken);
+        var vector = request.Vector ?? embedded?.Vector;
+        var memory = await ReplaceAsync(key, vector, (previous, now) => previous is null ? null : previous with
         {
             Data = request.Data?.Clone() ?? previous.Data,
+            Text = request.Text ?? previous.Text,
+            // A vector sent by the caller is no longer the model's; a new text's vector is.
+            Model = vector is null ? previous.Model : embedded?.Model,
             Metadata = request.Metadata is { } metadata ? ObjectOrNull(metadata) : previous.Metadata,
             UpdatedAt = now,
             ExpiresAt = request.Ttl is { } ttl ? now.AddSeconds(ttl) : previous.ExpiresAt,
-            HasVector = previous.HasVector || request.Vector is not null,
+            HasVector = previous.HasVector || vector is not null,
             Version = MemoryLayout.NewVersion(now),
         }, cancellationToken);
         return memory?.ToRecord(request.Vector);
@@ -276,9 +292,18 @@ public sealed partial class MemoryStore(
             _collection = info;
         }
         if (info is not null && info.Dimension != vector.Length)
-            throw StorageException.Invalid("vector", $"vector has {vector.Length} dimensions; the memory collection '{Collection}' holds {info.Dimension}.");
+            throw StorageException.Invalid("vector",
+                $"vector has {vector.Length} dimensions; the memory collection '{Collection}' holds {info.Dimension}"
+                + (embedder.Model is { } model ? $" (the embedding model {model} makes {ExpectedDimension(model)})" : "")
+                + $". Send vectors of {info.Dimension} dimensions, or point Sage:Memory:Collection at a new collection for this model.");
         return info;
     }
+
+    // The vector of a text sent without one; null when there is no text, or the caller sent the vector.
+    private async Task<TextEmbedding?> EmbedUnlessVectorAsync(string? text, float[]? vector, CancellationToken cancellationToken) =>
+        text is not null && vector is null ? await embedder.EmbedAsync(text, "text", cancellationToken) : null;
+
+    private static readonly JsonElement NullData = JsonDocument.Parse("null").RootElement.Clone();
 
     private async Task TryDeleteKvAsync(IReadOnlyList<string> keys)
     {
@@ -297,4 +322,7 @@ public sealed partial class MemoryStore(
 
     private static JsonElement? ObjectOrNull(JsonElement? metadata) =>
         metadata is { ValueKind: JsonValueKind.Object } value ? value.Clone() : null;
+
+    private static string ExpectedDimension(string model) =>
+        model == LocalMiniLmGenerator.ModelName ? $"{LocalMiniLmGenerator.Dimension}" : "its own";
 }

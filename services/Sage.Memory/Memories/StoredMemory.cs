@@ -7,6 +7,8 @@ namespace Sage.Memory.Memories;
 /// A memory as kept in KV under <c>mem:{key}</c>: everything but the vector, which lives only in VDB. <see cref="Version"/> is
 /// a new id on every write (a time-ordered UUIDv7, 32 hex digits), also carried by the vector's point metadata: a point
 /// whose version differs from its record's is left over from another write and is not shown (null: stored before versions).
+/// <see cref="Text"/> is the text it was stored with, <see cref="Model"/> the embedding model that made its vector from that
+/// text (null when the caller sent the vector), so a change of model can be found.
 /// </summary>
 public sealed record StoredMemory(
     string Key,
@@ -18,7 +20,9 @@ public sealed record StoredMemory(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ExpiresAt,
     bool HasVector,
-    string? Version = null)
+    string? Version = null,
+    string? Text = null,
+    string? Model = null)
 {
     /// <summary>True once <see cref="ExpiresAt"/> has passed; such a memory is never shown, whatever KV still holds.</summary>
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expires && expires <= now;
@@ -28,5 +32,5 @@ public sealed record StoredMemory(
 
     /// <summary>The wire record, with the vector when the caller has it.</summary>
     public MemoryRecord ToRecord(float[]? vector = null) =>
-        new(Key, Data, vector, Metadata, SessionId, MemoryType, CreatedAt, UpdatedAt, ExpiresAt);
+        new(Key, Data, vector, Metadata, SessionId, MemoryType, CreatedAt, UpdatedAt, ExpiresAt, Text, Model);
 }

@@ -13,5 +13,6 @@ app.MapDefaultEndpoints();
 app.MapMemoryApi();
 app.MapSessionsApi();
 app.MapDependenciesApi();
+app.MapEmbeddingsApi();
 
 app.Run();

@@ -21,6 +21,7 @@ public sealed class MemoryRouteSweepTests
         // a sample whose route the app does not map is left out. The seeded seed-b has no vector, which a reconciler must keep.
         new("GET", "/memory", Query: "limit=10&session_id=sweep-2&memory_type=fact"),
         new("POST", "/memory/reconcile"),
+        new("POST", "/embeddings", Body: """{"input":["a short text","another one"],"model":"all-MiniLM-L6-v2","encoding_format":"float"}"""),
     ];
 
     private static readonly string[] SeededKeys = ["seed-a", "seed-b", "seed-c"];

@@ -8,7 +8,9 @@ public sealed class OpenAiProviderTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(OpenAiStandIn StandIn, EmbeddedStack Stack)> StartAsync(string? dimensions = null)
+    // Generous, so a loaded CI machine's first call (JIT, connection) is never mistaken for a slow provider; the slow-provider
+    // test shortens it.
+    private static async Task<(OpenAiStandIn StandIn, EmbeddedStack Stack)> StartAsync(string? dimensions = null, string timeout = "00:00:15")
     {
         var standIn = await OpenAiStandIn.StartAsync();
         var stack = new EmbeddedStack
@@ -18,7 +20,7 @@ public sealed class OpenAiProviderTests
                 // The connection string alone picks the openai provider.
                 ["ConnectionStrings:embeddings"] = $"Endpoint={standIn.Endpoint};Key={OpenAiStandIn.ApiKey};Model=stand-in-embed",
                 ["Sage:Embeddings:Dimensions"] = dimensions,
-                ["Sage:Embeddings:Timeout"] = "00:00:01",
+                ["Sage:Embeddings:Timeout"] = timeout,
             },
         };
         await stack.InitializeAsync();
@@ -92,7 +94,7 @@ public sealed class OpenAiProviderTests
     [Fact]
     public async Task A_slow_provider_is_a_503_with_retry_after_and_nothing_is_written()
     {
-        var (standIn, stack) = await StartAsync();
+        var (standIn, stack) = await StartAsync(timeout: "00:00:01");
         await using var _ = standIn;
         await using var __ = stack;
         standIn.Delay = TimeSpan.FromSeconds(5);

@@ -75,7 +75,7 @@ internal static class EmbeddingsRegistration
         return values;
     }
 
-    // Loads the model in the background, so /alive answers at once while /health says not ready until the model is in.
+    // Loads the model in the background, so /alive answers at once; /health says Degraded ("the local model is loading") until it is in.
     private sealed class LocalModelWarmUp(MemoryEmbedder embedder, ILogger<LocalModelWarmUp> logger) : BackgroundService
     {
         protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -112,7 +112,9 @@ internal static class EmbeddingsRegistration
                 ? HealthCheckResult.Unhealthy("the local model could not be loaded", failure, data)
                 : LocalMiniLmGenerator.IsReady
                     ? HealthCheckResult.Healthy("local model loaded", data)
-                    : HealthCheckResult.Unhealthy("the local model is loading", data: data));
+                    // Degraded, not Unhealthy: /health still answers 200 (the launcher, the AppHost's WaitFor and load balancers
+                    // start routing), vector requests work, and a text request meanwhile waits for the model instead of failing.
+                    : HealthCheckResult.Degraded("the local model is loading", data: data));
         }
     }
 

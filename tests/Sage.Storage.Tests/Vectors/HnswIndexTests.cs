@@ -159,6 +159,8 @@ public sealed class HnswIndexTests(HnswIndexTests.Clustered data) : IClassFixtur
         await store.UpsertAsync("w", points[..1500], Ct);
 
         using var stop = new CancellationTokenSource();
+        // Writes start only once both readers run, so a loaded machine cannot finish the writes before any query.
+        var running = Enumerable.Range(0, 2).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
         {
             var queries = 0;
@@ -167,10 +169,13 @@ public sealed class HnswIndexTests(HnswIndexTests.Clustered data) : IClassFixtur
                 var hits = await store.QueryAsync("w", new VectorQuery(vectors[((queries * 7) + r) % vectors.Length], 10), Ct);
                 Assert.Equal(10, hits.Count);
                 queries++;
+                running[r].TrySetResult();
                 await Task.Yield();
             }
             return queries;
         }, Ct)).ToArray();
+        // A reader that fails before its first answer ends the wait too; its exception surfaces below.
+        await Task.WhenAny(Task.WhenAll(running.Select(t => t.Task)), Task.WhenAny(readers));
         foreach (var batch in points[1500..].Chunk(100))
         {
             await store.UpsertAsync("w", batch, Ct);

@@ -150,6 +150,30 @@ public sealed class HnswIndexTests(HnswIndexTests.Clustered data) : IClassFixtur
     }
 
     [Fact]
+    public async Task Compaction_rebuilds_the_graph_over_the_renumbered_slots()
+    {
+        using var store = new EmbeddedVectorStore();
+        await store.CreateCollectionAsync("k", new CollectionSpec(32) { Index = Hnsw }, Ct);
+        var vectors = ClusteredVectors(3000, 32, seed: 13);
+        await store.UpsertAsync("k", Points(vectors), Ct);
+        var deleted = Enumerable.Range(0, 3000).Where(i => i % 3 == 0).Select(i => $"p{i}").ToList();
+        await store.DeleteAsync("k", deleted, Ct);
+
+        await store.CompactAsync("k", Ct);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await store.GetCollectionAsync("k", Ct))!.Index!.State != "ready" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.Equal("ready", (await store.GetCollectionAsync("k", Ct))!.Index!.State);
+        Assert.True(await RecallAt10(store, "k", vectors.Skip(1).Take(30)) >= 0.95);
+        var hits = await store.QueryAsync("k", new VectorQuery(vectors[1], 10), Ct);
+        Assert.Equal("p1", hits[0].Id);
+        Assert.DoesNotContain(hits, h => deleted.Contains(h.Id));
+    }
+
+    [Fact]
     public async Task Upserts_during_queries_are_safe_and_every_upserted_point_is_findable()
     {
         using var store = new EmbeddedVectorStore();

@@ -10,6 +10,11 @@ using Sage.Storage.Vectors;
 using Sage.Storage.Vectors.Embedded;
 
 // dotnet run -c Release --project bench/Sage.Bench.Vectors -- [--quick]
+// dotnet run -c Release --project bench/Sage.Bench.Vectors -- hnsw [--points N] [--dim D] [--ef1 E] [--ef2 E] [--dump DIR]
+if (args.FirstOrDefault() == "hnsw")
+{
+    return await HnswBench.RunAsync(args);
+}
 // Building this project builds services/Sage.Vdb in the same configuration; the bench runs that build as a child process.
 var quick = args.Contains("--quick");
 int[] sizes = quick ? [10_000] : [10_000, 100_000];

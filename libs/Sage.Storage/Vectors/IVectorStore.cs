@@ -72,11 +72,50 @@ public enum Distance
     Euclid,
 }
 
-/// <summary>The fixed shape of a collection.</summary>
-public sealed record CollectionSpec(int Dimension, Distance Distance = Distance.Cosine);
+/// <summary>The fixed shape of a collection, and the index it is created with (null: the backend's default).</summary>
+public sealed record CollectionSpec(int Dimension, Distance Distance = Distance.Cosine)
+{
+    /// <summary>The search index; null leaves the backend's default (exact scan in the embedded engine).</summary>
+    public VectorIndexSpec? Index { get; init; }
+
+    /// <summary>
+    /// Same shape: dimension and distance. The index is left out on purpose: re-creating a collection with another
+    /// index is not a conflict about its data, and changing the index is a separate operation.
+    /// </summary>
+    public bool Equals(CollectionSpec? other) => other is not null && Dimension == other.Dimension && Distance == other.Distance;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Dimension, Distance);
+}
+
+/// <summary>How a collection is searched: <see cref="Flat"/> scans every point (exact), <see cref="Hnsw"/> walks a graph (approximate).</summary>
+public enum VectorIndexType
+{
+    /// <summary>Exact scan of every point.</summary>
+    Flat,
+    /// <summary>Hierarchical navigable small world graph: approximate, sub-linear.</summary>
+    Hnsw,
+}
+
+/// <summary>Index settings: <paramref name="M"/> links per node and <paramref name="EfConstruct"/> beam width while building (HNSW only).</summary>
+public sealed record VectorIndexSpec(VectorIndexType Type = VectorIndexType.Flat, int M = VectorIndexSpec.DefaultM, int EfConstruct = VectorIndexSpec.DefaultEfConstruct)
+{
+    /// <summary>Qdrant's default too.</summary>
+    public const int DefaultM = 16;
+
+    /// <summary>Qdrant's default too.</summary>
+    public const int DefaultEfConstruct = 100;
+}
+
+/// <summary>An index and its state: <c>ready</c>, or <c>building</c> with <paramref name="Progress"/> in 0..1 (queries are exact meanwhile).</summary>
+public sealed record VectorIndexInfo(VectorIndexType Type, int M, int EfConstruct, string State, double Progress);
 
 /// <summary>What a collection is and holds.</summary>
-public sealed record CollectionInfo(string Name, int Dimension, Distance Distance, long PointCount, long BytesUsed);
+public sealed record CollectionInfo(string Name, int Dimension, Distance Distance, long PointCount, long BytesUsed)
+{
+    /// <summary>The index and its state; null when the backend does not report one.</summary>
+    public VectorIndexInfo? Index { get; init; }
+}
 
 /// <summary>A point to write: id, vector and optional JSON object metadata.</summary>
 public sealed record VectorPoint(string Id, ReadOnlyMemory<float> Vector, JsonElement? Metadata = null);
@@ -90,14 +129,19 @@ public sealed record ScoredPoint(string Id, float Score, ReadOnlyMemory<float>? 
 /// <summary>A partial update of one point.</summary>
 public sealed record PointUpdate(string Id, ReadOnlyMemory<float>? Vector = null, JsonElement? Metadata = null);
 
-/// <summary>A top-k query.</summary>
+/// <summary>
+/// A top-k query. <paramref name="Exact"/> forces the exact scan on an indexed collection; <paramref name="Ef"/> is the
+/// HNSW search beam (at least <paramref name="TopK"/> is used; larger is slower and closer to exact).
+/// </summary>
 public sealed record VectorQuery(
     ReadOnlyMemory<float> Vector,
     int TopK = 10,
     VectorFilter? Filter = null,
     float? ScoreThreshold = null,
     bool WithVector = false,
-    bool WithMetadata = true);
+    bool WithMetadata = true,
+    bool Exact = false,
+    int? Ef = null);
 
 /// <summary>A request for one page of points.</summary>
 public sealed record ScrollRequest(VectorFilter? Filter = null, string? Cursor = null, int Limit = 100, bool WithVector = false, bool WithMetadata = true);

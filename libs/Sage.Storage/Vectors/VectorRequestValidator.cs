@@ -52,6 +52,7 @@ public static partial class VectorRequestValidator
         {
             throw StorageException.Invalid("distance", $"Unknown distance '{spec.Distance}'; use cosine, dot or euclid.");
         }
+        ValidateIndex(spec.Index);
     }
 
     /// <summary>
@@ -152,6 +153,40 @@ public static partial class VectorRequestValidator
         if (query.ScoreThreshold is { } threshold && !float.IsFinite(threshold))
         {
             throw StorageException.Invalid("score_threshold", "score_threshold must be a finite number.");
+        }
+        if (query.Ef is { } ef && ef is < 1 or > MaxEf)
+        {
+            throw StorageException.Invalid("ef", $"ef must be between 1 and {MaxEf}; got {ef}.");
+        }
+    }
+
+    /// <summary>The largest HNSW search beam a query may ask for.</summary>
+    public const int MaxEf = 10_000;
+
+    /// <summary>HNSW links per node: 2..100, beyond which memory grows with no recall left to gain.</summary>
+    public const int MaxM = 100;
+
+    /// <summary>The largest HNSW build beam.</summary>
+    public const int MaxEfConstruct = 10_000;
+
+    /// <summary>Index settings: a known type, m within 2..100 and ef_construct within 4..10000 (checked for flat too, so a typo never passes silently).</summary>
+    public static void ValidateIndex(VectorIndexSpec? index)
+    {
+        if (index is null)
+        {
+            return;
+        }
+        if (!Enum.IsDefined(index.Type))
+        {
+            throw StorageException.Invalid("index.type", $"Unknown index type '{index.Type}'; use hnsw or flat.");
+        }
+        if (index.M is < 2 or > MaxM)
+        {
+            throw StorageException.Invalid("index.m", $"m must be between 2 and {MaxM}; got {index.M}.");
+        }
+        if (index.EfConstruct is < 4 or > MaxEfConstruct)
+        {
+            throw StorageException.Invalid("index.ef_construct", $"ef_construct must be between 4 and {MaxEfConstruct}; got {index.EfConstruct}.");
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sage.Client.Vdb;
+using Sage.Storage;
 using Sage.Storage.Vectors;
 
 namespace Sage.Vdb.Apis;
@@ -23,7 +24,7 @@ public static class CollectionsApi
 
     public static async Task<Ok<CollectionResponse>> CreateAsync(string name, CreateCollectionRequest request, IVectorStore store, CancellationToken cancellationToken)
     {
-        var spec = new CollectionSpec(request.Dimension, DistanceNames.Parse(request.Distance, "distance"));
+        var spec = new CollectionSpec(request.Dimension, DistanceNames.Parse(request.Distance, "distance")) { Index = ToIndexSpec(request.Index) };
         return TypedResults.Ok(ToResponse(await store.CreateCollectionAsync(name, spec, cancellationToken)));
     }
 
@@ -37,7 +38,24 @@ public static class CollectionsApi
         TypedResults.Ok(ToResponse(await store.CompactAsync(name, cancellationToken)));
 
     internal static CollectionResponse ToResponse(CollectionInfo info) =>
-        new(info.Name, info.Dimension, info.Distance.ToName(), info.PointCount, info.BytesUsed);
+        new(info.Name, info.Dimension, info.Distance.ToName(), info.PointCount, info.BytesUsed,
+            info.Index is { } index ? new CollectionIndexStatus(index.Type.ToString().ToLowerInvariant(), index.M, index.EfConstruct, index.State, index.Progress) : null);
+
+    /// <summary>The wire index (type names case-insensitive, absent parameters defaulted); range checks are the store's, shared by every backend.</summary>
+    private static VectorIndexSpec? ToIndexSpec(CollectionIndex? index)
+    {
+        if (index is null)
+        {
+            return null;
+        }
+        var type = index.Type?.Trim().ToLowerInvariant() switch
+        {
+            "hnsw" => VectorIndexType.Hnsw,
+            "flat" => VectorIndexType.Flat,
+            _ => throw StorageException.Invalid("index.type", $"Unknown index type '{index.Type}'; use hnsw or flat."),
+        };
+        return new VectorIndexSpec(type, index.M ?? VectorIndexSpec.DefaultM, index.EfConstruct ?? VectorIndexSpec.DefaultEfConstruct);
+    }
 
     private static ProblemHttpResult CollectionNotFound(string name) =>
         TypedResults.Problem(title: "Collection not found.", detail: $"No collection is named '{name}'.", statusCode: StatusCodes.Status404NotFound);

@@ -59,7 +59,9 @@ public static class VectorsApi
             ParseFilter(request.Filter),
             request.ScoreThreshold,
             request.WithVector ?? false,
-            request.WithMetadata ?? true);
+            request.WithMetadata ?? true,
+            request.Exact ?? false,
+            request.Ef);
         var hits = await store.QueryAsync(CollectionOf(http, defaults), query, cancellationToken);
         return TypedResults.Ok(new QueryVectorsResponse(hits.Select(h => new VectorHit(h.Id, h.Score, h.Vector?.ToArray(), h.Metadata)).ToArray()));
     }

@@ -101,7 +101,7 @@ public sealed partial class EmbeddedVectorStore
         var predicate = query.Filter is null ? null : VectorFilterEvaluator.Compile(query.Filter);
         return Read(target, c =>
         {
-            var hits = c.Search(query.Vector.Span, query.TopK, predicate, query.ScoreThreshold, _options.ParallelScanThreshold);
+            var hits = c.Search(query.Vector.Span, query.TopK, predicate, query.ScoreThreshold, _options.ParallelScanThreshold, query.Exact, query.Ef);
             var result = new ScoredPoint[hits.Length];
             for (var i = 0; i < hits.Length; i++)
             {

@@ -40,6 +40,9 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
                 collection.Put(id, vector, metadata.IsEmpty ? null : ParseMetadata(metadata), metadata.Length));
             _collections[name] = collection;
             points += collection.LiveCount;
+            // Not persisted in this version: rebuilt in the background; queries are exact until it is ready.
+            collection.ResetGraph();
+            BuildIndexInBackground(collection);
         }
         LoadTime = Stopwatch.GetElapsedTime(started);
         _logger.LogInformation("Embedded vector store persisting to {Path}: loaded {Collections} collections, {Points} points in {Elapsed} ms.",
@@ -73,6 +76,11 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             }
             _persistence?.CreateCollection(name, spec);
             var collection = new VectorCollection(name, spec);
+            // Empty, so the graph is ready at once and every upsert enters it incrementally.
+            if (collection.ResetGraph() is { } graph)
+            {
+                collection.BuildGraphStep(graph, 0);
+            }
             _collections[name] = collection;
             return collection.Info;
         }
@@ -151,6 +159,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             {
                 collection.Lock.ExitWriteLock();
             }
+            BuildIndexInBackground(collection);
             _persistence?.Checkpoint();
             return collection.Info;
         }, cancellationToken);
@@ -180,6 +189,51 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             collection.WriteGate.Release();
         }
         _persistence?.Dispose();
+    }
+
+    /// <summary>Slots inserted per read-lock hold: short enough that a waiting writer is delayed by milliseconds only.</summary>
+    private const int IndexBuildStep = 256;
+
+    /// <summary>
+    /// Builds an unbuilt HNSW graph off the request path, a step at a time under the read lock, so the service starts
+    /// and answers at once (exactly) while it builds, and writes interleave with the build.
+    /// </summary>
+    private void BuildIndexInBackground(VectorCollection collection)
+    {
+        if (collection.Graph is not { Ready: false } graph)
+        {
+            return;
+        }
+        _ = Task.Run(() =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var more = true;
+                while (more && !_disposed)
+                {
+                    collection.Lock.EnterReadLock();
+                    try
+                    {
+                        more = collection.BuildGraphStep(graph, IndexBuildStep);
+                    }
+                    finally
+                    {
+                        collection.Lock.ExitReadLock();
+                    }
+                }
+                if (graph.Ready)
+                {
+                    _logger.LogInformation("HNSW index of collection {Collection} ready: {Points} points in {Elapsed} ms.",
+                        collection.Name, graph.Inserted, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Queries stay exact (correct, slower); the failure must not take the process down.
+                _logger.LogError(ex, "Building the HNSW index of collection {Collection} failed; queries stay exact.", collection.Name);
+            }
+        });
     }
 
     private static JsonElement ParseMetadata(ReadOnlySpan<byte> utf8)

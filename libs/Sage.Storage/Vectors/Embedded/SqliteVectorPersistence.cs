@@ -22,6 +22,8 @@ internal sealed class SqliteVectorPersistence : IDisposable
         _connection.Open();
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;");
         Execute("CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, dimension INTEGER NOT NULL, distance TEXT NOT NULL);");
+        // A side table, not new columns, so databases written before indexes existed open unchanged (no row: flat).
+        Execute("CREATE TABLE IF NOT EXISTS collection_indexes (name TEXT PRIMARY KEY, type TEXT NOT NULL, m INTEGER NOT NULL, ef_construct INTEGER NOT NULL);");
     }
 
     public string DatabasePath { get; }
@@ -34,12 +36,16 @@ internal sealed class SqliteVectorPersistence : IDisposable
         lock (_sync)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT name, dimension, distance FROM collections ORDER BY name;";
+            command.CommandText = """
+                SELECT c.name, c.dimension, c.distance, i.type, i.m, i.ef_construct
+                FROM collections c LEFT JOIN collection_indexes i ON i.name = c.name ORDER BY c.name;
+                """;
             using var reader = command.ExecuteReader();
             var result = new List<(string, CollectionSpec)>();
             while (reader.Read())
             {
-                result.Add((reader.GetString(0), new CollectionSpec(reader.GetInt32(1), Enum.Parse<Distance>(reader.GetString(2)))));
+                var index = reader.IsDBNull(3) ? null : new VectorIndexSpec(Enum.Parse<VectorIndexType>(reader.GetString(3)), reader.GetInt32(4), reader.GetInt32(5));
+                result.Add((reader.GetString(0), new CollectionSpec(reader.GetInt32(1), Enum.Parse<Distance>(reader.GetString(2))) { Index = index }));
             }
             return result;
         }
@@ -82,16 +88,25 @@ internal sealed class SqliteVectorPersistence : IDisposable
             DROP TABLE IF EXISTS {Table(name)};
             CREATE TABLE {Table(name)} (id TEXT PRIMARY KEY NOT NULL, vector BLOB NOT NULL, metadata BLOB);
             INSERT INTO collections (name, dimension, distance) VALUES ($name, $dimension, $distance);
+            DELETE FROM collection_indexes WHERE name = $name;
             """;
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$dimension", spec.Dimension);
         command.Parameters.AddWithValue("$distance", spec.Distance.ToString());
         command.ExecuteNonQuery();
+        if (spec.Index is { } index)
+        {
+            command.CommandText = "INSERT INTO collection_indexes (name, type, m, ef_construct) VALUES ($name, $type, $m, $ef);";
+            command.Parameters.AddWithValue("$type", index.Type.ToString());
+            command.Parameters.AddWithValue("$m", index.M);
+            command.Parameters.AddWithValue("$ef", index.EfConstruct);
+            command.ExecuteNonQuery();
+        }
     });
 
     public void DropCollection(string name) => InTransaction(command =>
     {
-        command.CommandText = $"DROP TABLE IF EXISTS {Table(name)}; DELETE FROM collections WHERE name = $name;";
+        command.CommandText = $"DROP TABLE IF EXISTS {Table(name)}; DELETE FROM collections WHERE name = $name; DELETE FROM collection_indexes WHERE name = $name;";
         command.Parameters.AddWithValue("$name", name);
         command.ExecuteNonQuery();
     });

@@ -8,16 +8,23 @@ internal sealed partial class VectorCollection
     /// <summary>
     /// Exact top-k: scores every live slot (filter applied to candidates before they can enter the result, so the
     /// best k among matching points come back), split across cores when the collection is large enough to pay for it.
-    /// Returns (slot, score) best first. The caller holds the read lock.
+    /// Returns (slot, score) best first. The caller holds the read lock. An HNSW collection whose graph is ready answers
+    /// from the graph instead (approximate) unless <paramref name="exact"/>, the collection is small or the filter very selective.
     /// </summary>
-    public (int Slot, float Score)[] Search(ReadOnlySpan<float> query, int k, Func<string, JsonElement?, bool>? filter, float? threshold, int parallelThreshold)
+    public (int Slot, float Score)[] Search(ReadOnlySpan<float> query, int k, Func<string, JsonElement?, bool>? filter, float? threshold, int parallelThreshold,
+        bool exact = false, int? ef = null)
     {
         var prepared = Prepare(query);
         var euclid = Spec.Distance == Distance.Euclid;
         // One rank scale for the heap: higher is better, so euclid ranks by negative distance.
         var minRank = threshold is { } t ? (euclid ? -t : t) : float.NegativeInfinity;
         TopKHeap heap;
-        if (LiveCount >= parallelThreshold && Environment.ProcessorCount > 1)
+        if (UseGraph(exact, filter))
+        {
+            heap = new TopKHeap(k);
+            Graph!.Search(prepared, Math.Max(k, ef ?? Graph.EfConstruct), filter, minRank, heap);
+        }
+        else if (LiveCount >= parallelThreshold && Environment.ProcessorCount > 1)
         {
             var chunks = Math.Min(Environment.ProcessorCount * 2, (SlotCount + 1023) / 1024);
             var perChunk = (SlotCount + chunks - 1) / chunks;

@@ -37,7 +37,7 @@ internal sealed partial class VectorCollection(string name, CollectionSpec spec)
     /// <summary>Vector memory of every used slot (tombstones until compaction) plus metadata and id bytes.</summary>
     public long BytesUsed => ((long)SlotCount * Dimension * sizeof(float)) + _metadataBytesTotal + _idBytesTotal;
 
-    public CollectionInfo Info => new(Name, Dimension, Spec.Distance, LiveCount, BytesUsed);
+    public CollectionInfo Info => new(Name, Dimension, Spec.Distance, LiveCount, BytesUsed) { Index = IndexInfo };
 
     public bool TryGetSlot(string id, out int slot) => _slotsById.TryGetValue(id, out slot);
 
@@ -55,7 +55,8 @@ internal sealed partial class VectorCollection(string name, CollectionSpec spec)
     /// <summary>Inserts or replaces a point; <paramref name="vector"/> is already prepared (unit length for cosine).</summary>
     public void Put(string id, ReadOnlySpan<float> vector, JsonElement? metadata, int metadataBytes)
     {
-        if (!_slotsById.TryGetValue(id, out var slot))
+        var isNew = !_slotsById.TryGetValue(id, out var slot);
+        if (isNew)
         {
             slot = SlotCount++;
             EnsureCapacity(SlotCount);
@@ -63,7 +64,10 @@ internal sealed partial class VectorCollection(string name, CollectionSpec spec)
             _ids[slot] = id;
             _idBytesTotal += id.Length * sizeof(char);
         }
-        vector.CopyTo(_segments[slot / SegmentPoints].AsSpan(slot % SegmentPoints * Dimension, Dimension));
+        var stored = _segments[slot / SegmentPoints].AsSpan(slot % SegmentPoints * Dimension, Dimension);
+        var vectorChanged = isNew || !stored.SequenceEqual(vector);
+        vector.CopyTo(stored);
+        OnPut(slot, isNew, vectorChanged);
         _metadataBytesTotal += metadataBytes - _metadataBytes[slot];
         _metadata[slot] = metadata;
         _metadataBytes[slot] = metadataBytes;
@@ -108,6 +112,8 @@ internal sealed partial class VectorCollection(string name, CollectionSpec spec)
         SlotCount = 0;
         _metadataBytesTotal = 0;
         _idBytesTotal = 0;
+        // Slots are renumbered: the old graph's links point at the wrong slots, so the store rebuilds it.
+        ResetGraph();
         foreach (var point in live)
         {
             Put(point.Id, point.Vector, point.Metadata, point.Bytes);

@@ -106,6 +106,7 @@ public sealed partial class QdrantVectorStore
             query: query.Vector.ToArray(),
             filter: filter,
             scoreThreshold: query.ScoreThreshold,
+            searchParams: ToSearchParams(query),
             limit: (ulong)query.TopK,
             payloadSelector: QdrantPayload.Selector(query.WithMetadata),
             vectorsSelector: new Wire.WithVectorsSelector { Enable = query.WithVector },
@@ -179,5 +180,20 @@ public sealed partial class QdrantVectorStore
         }
 
         return found;
+    }
+
+    /// <summary>hnsw_ef and exact only when asked for: unset fields keep Qdrant's own defaults.</summary>
+    private static Wire.SearchParams? ToSearchParams(VectorQuery query)
+    {
+        if (!query.Exact && query.Ef is null)
+        {
+            return null;
+        }
+        var parameters = new Wire.SearchParams { Exact = query.Exact };
+        if (query.Ef is { } ef)
+        {
+            parameters.HnswEf = (ulong)ef;
+        }
+        return parameters;
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class QdrantVectorStore : IVectorStore
         var parameters = new Wire.VectorParams { Size = (ulong)spec.Dimension, Distance = ToGrpc(spec.Distance) };
         try
         {
-            await CallAsync(ct => _client.CreateCollectionAsync(name, parameters, cancellationToken: ct), name, cancellationToken).ConfigureAwait(false);
+            await CallAsync(ct => _client.CreateCollectionAsync(name, parameters, hnswConfig: ToHnswConfig(spec.Index), cancellationToken: ct), name, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageException ex) when (ex.Error == StorageError.Conflict)
         {
@@ -137,6 +137,14 @@ public sealed partial class QdrantVectorStore : IVectorStore
         var info = await GetCollectionAsync(collection, cancellationToken).ConfigureAwait(false) ?? throw CollectionNotFound(collection);
         return new CollectionSpec(info.Dimension, info.Distance);
     }
+
+    /// <summary>Qdrant's own HNSW takes m and ef_construct; flat is m = 0, which Qdrant documents as "no graph, full scan".</summary>
+    private static Wire.HnswConfigDiff? ToHnswConfig(VectorIndexSpec? index) => index switch
+    {
+        null => null,
+        { Type: VectorIndexType.Flat } => new Wire.HnswConfigDiff { M = 0 },
+        _ => new Wire.HnswConfigDiff { M = (ulong)index.M, EfConstruct = (ulong)index.EfConstruct },
+    };
 
     private static CollectionInfo SameSpec(CollectionInfo existing, CollectionSpec spec) =>
         existing.Dimension == spec.Dimension && existing.Distance == spec.Distance

@@ -20,7 +20,8 @@ public sealed class VdbClientTests(VdbClientTests.Host host) : IClassFixture<Vdb
     {
         var name = NewName();
         var created = await _vdb.CreateCollectionAsync(name, new CreateCollectionRequest(3, "dot"), Ct);
-        Assert.Equal(new CollectionResponse(name, 3, "dot", 0, created.BytesUsed), created);
+        // Without an index asked for, a collection is flat (exact search), ready at once.
+        Assert.Equal(new CollectionResponse(name, 3, "dot", 0, created.BytesUsed, new CollectionIndexStatus("flat", 16, 100, "ready", 1)), created);
         Assert.Equal(created, await _vdb.GetCollectionAsync(name, Ct));
         Assert.Contains((await _vdb.ListCollectionsAsync(Ct)).Collections, c => c.Name == name);
 

@@ -50,7 +50,7 @@ public sealed class MemoryRouteSweepTests
             })
                 (await client.PostAsync("/memory", new StringContent(body, Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
 
-            await RouteSweep.RunAsync(name, stack.Memory.Services, client, Samples, () => SnapshotAsync(client), count, Ct);
+            await RouteSweep.AssertEveryRouteAsync(name, stack.Memory.Services, client, Samples, () => SnapshotAsync(client), count, Ct);
         }
         finally
         {

@@ -50,7 +50,7 @@ public sealed class VdbRouteSweepTests
         // Scratch points in the default collection too, so deletes by filter there have something to match.
         (await client.PostAsync("/vectors", Json(Points), Ct)).EnsureSuccessStatusCode();
 
-        await RouteSweep.RunAsync("VDB", factory.Services, client, Samples, () => SnapshotAsync(client), count: 1500, Ct);
+        await RouteSweep.AssertEveryRouteAsync("VDB", factory.Services, client, Samples, () => SnapshotAsync(client), count: 1500, Ct);
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");

@@ -55,8 +55,6 @@ public static class KvApi
         CheckKey(errors, key, "key");
         var ttl = CheckTtl(errors, request.Ttl, "ttl");
         CheckValue(errors, request.Value, "value", options.Value);
-        errors.ThrowIfInvalid();
-
         var ifMatch = EntityTagCondition(errors, http.Request.Headers.IfMatch, HeaderNames.IfMatch);
         var ifNoneMatch = EntityTagCondition(errors, http.Request.Headers.IfNoneMatch, HeaderNames.IfNoneMatch);
         errors.ThrowIfInvalid();

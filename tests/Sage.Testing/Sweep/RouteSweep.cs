@@ -43,7 +43,7 @@ public static partial class RouteSweep
 
     private static string Normalize(string pattern) => "/" + string.Join('/', pattern.Split('/', StringSplitOptions.RemoveEmptyEntries));
 
-    public static async Task RunAsync(
+    public static async Task AssertEveryRouteAsync(
         string name, IServiceProvider appServices, HttpClient client, IReadOnlyList<RouteSample> samples, Func<Task<string>> snapshot,
         int count, CancellationToken cancellationToken)
     {
